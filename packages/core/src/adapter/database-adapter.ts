@@ -1,0 +1,138 @@
+import type { Observable } from 'rxjs';
+import type { JsonObject } from '../json.js';
+import type { AllDocsOptions, AllDocsResponse } from './all-docs.js';
+import type { AttachmentData, GetAttachmentOptions } from './attachments.js';
+import type {
+  BulkDocsInput,
+  BulkDocsOptions,
+  BulkGetOptions,
+  BulkGetRequest,
+  BulkGetResponse,
+  BulkWriteResult,
+  RevsDiffRequest,
+  RevsDiffResponse,
+} from './bulk.js';
+import type { ChangesOptions, ChangesResponse, ChangesRow, LiveChangesOptions } from './changes.js';
+import type {
+  Document,
+  DocumentInput,
+  GetOptions,
+  OpenRevsEntry,
+  OpenRevsOptions,
+  PutOptions,
+  WriteResult,
+} from './documents.js';
+import type { DbInfo, OkResponse, SecurityObject } from './info.js';
+
+/**
+ * One CouchDB database, as every Settee backend exposes it. The shapes are CouchDB's HTTP API's, so an HTTP
+ * adapter is a thin mapping and the engine answers exactly what a CouchDB server answers.
+ *
+ * Rules every implementation keeps (the conformance suite in `test/conformance` checks them on each backend):
+ * - Inputs and outputs are plain JSON values (plus `Uint8Array` for attachment bytes). Returned objects belong to
+ *   the caller: mutating them never changes stored data.
+ * - Failures reject with a `SetteeError` subclass carrying CouchDB's status, `error` and `reason`
+ *   (`ConflictError` 409 `conflict` "Document update conflict.", `NotFoundError` 404 `not_found` `missing` /
+ *   `deleted` / "Database does not exist.", `BadRequestError` 400 `bad_request` "Invalid rev format", ...).
+ *   A rejected request writes nothing.
+ * - Revision ids are `N-<32 hex>`; the winner among leaves is the one that is not deleted, then has the highest
+ *   generation, then the greatest hash; other live leaves are `_conflicts`, deleted ones `_deleted_conflicts`.
+ * - Ids starting with `_` are refused (`illegal_docid`) except `_design/...` and `_local/...`. Unknown top-level
+ *   `_` members are refused with `doc_validation`.
+ * - `_local/...` documents have no revision history or MVCC (revs `0-N`), never appear in `allDocs` or the
+ *   changes feed, and are not counted in `info()`.
+ * - Each committed write gets a new update sequence; the changes feed lists each document once, at its latest
+ *   sequence, in sequence order, and a live feed never emits the same change twice.
+ * - `bulkDocs` is atomic per document: per-document conflicts and validation rejections are result entries, while a
+ *   malformed request (bad id, bad rev, `_foo` member) rejects the whole call and writes nothing.
+ */
+export interface DatabaseAdapter {
+  /** The database's name. */
+  readonly name: string;
+
+  /** Document and update counts, sizes and the current `update_seq`. */
+  info(): Promise<DbInfo>;
+
+  /**
+   * Reads a document: the winning revision, or `options.rev`. A missing document rejects with `NotFoundError`
+   * reason `missing`; a deleted one (winner is a tombstone) with reason `deleted`, unless `rev` names a revision.
+   */
+  get<T extends object = JsonObject>(id: string, options?: GetOptions): Promise<Document<T>>;
+
+  /** Reads several leaf revisions at once (CouchDB's `open_revs`): `'all'` leaves, or the listed revisions. */
+  getOpenRevs(id: string, revs: 'all' | string[], options?: OpenRevsOptions): Promise<OpenRevsEntry[]>;
+
+  /**
+   * Creates or updates the document `doc._id`. Updating needs the current leaf as `_rev` (or `options.rev`); a
+   * missing or stale one rejects with `ConflictError`. `_deleted: true` writes a tombstone. A document deleted
+   * before can be re-created without `_rev`; its revision number continues.
+   */
+  put(doc: DocumentInput & { _id: string }, options?: PutOptions): Promise<WriteResult>;
+
+  /** Creates a document, generating its id unless `doc._id` is given. */
+  post(doc: DocumentInput, options?: PutOptions): Promise<WriteResult>;
+
+  /** Deletes the document by writing a tombstone child of `rev`. */
+  remove(id: string, rev: string): Promise<WriteResult>;
+
+  /**
+   * Writes many documents. Results come in request order: `{ok, id, rev}` or `{id, error, reason}` per document.
+   * With `new_edits: false` documents are merged into their revision trees as given and only failures are listed.
+   */
+  bulkDocs(docs: BulkDocsInput, options?: BulkDocsOptions): Promise<BulkWriteResult[]>;
+
+  /** Reads many documents or revisions in one call (CouchDB's `_bulk_get`); every request entry gets a result. */
+  bulkGet(docs: readonly BulkGetRequest[], options?: BulkGetOptions): Promise<BulkGetResponse>;
+
+  /** Lists documents by id (raw UTF-8 byte order), CouchDB's `_all_docs`. */
+  allDocs(options?: AllDocsOptions): Promise<AllDocsResponse>;
+
+  /** Lists the `_local` documents (CouchDB's `_local_docs`). */
+  localDocs(options?: Pick<AllDocsOptions, 'startkey' | 'endkey' | 'limit' | 'skip' | 'descending' | 'include_docs' | 'keys'>): Promise<AllDocsResponse>;
+
+  /**
+   * One changes request, CouchDB's `_changes` with `feed=normal` or `feed=longpoll`. `last_seq` is the sequence to
+   * pass as `since` next time; `pending` counts the changes left after it.
+   */
+  changes(options?: ChangesOptions): Promise<ChangesResponse>;
+
+  /**
+   * The live changes feed (CouchDB's `feed=continuous`) as an Observable: every change after `since`, then each new
+   * committed change exactly once, in sequence order, until unsubscribed. Unsubscribing stops all work.
+   * Nothing happens until subscription.
+   */
+  liveChanges(options?: LiveChangesOptions): Observable<ChangesRow>;
+
+  /** For each document, the given revisions the database does not have (replication's `_revs_diff`). */
+  revsDiff(request: RevsDiffRequest): Promise<RevsDiffResponse>;
+
+  /** Reads an attachment's bytes and metadata. */
+  getAttachment(docId: string, name: string, options?: GetAttachmentOptions): Promise<AttachmentData>;
+
+  /**
+   * Adds or replaces an attachment, creating a new revision of the document (`rev` is required when the document
+   * exists; without a document, one is created).
+   */
+  putAttachment(docId: string, name: string, data: Uint8Array, contentType: string, rev?: string): Promise<WriteResult>;
+
+  /** Removes an attachment, creating a new revision. */
+  removeAttachment(docId: string, name: string, rev: string): Promise<WriteResult>;
+
+  /** Reads the database's `_security` object (`{}` when never set). */
+  getSecurity(): Promise<SecurityObject>;
+
+  /** Replaces the database's `_security` object. */
+  putSecurity(security: SecurityObject): Promise<OkResponse>;
+
+  /** How many revisions of history each document keeps (CouchDB's `_revs_limit`, default 1000). */
+  getRevsLimit(): Promise<number>;
+
+  /** Sets `_revs_limit`; older history is stemmed on the next write of each document. */
+  putRevsLimit(limit: number): Promise<OkResponse>;
+
+  /** Compacts storage: bodies of non-leaf revisions are dropped. Resolves once accepted. */
+  compact(): Promise<OkResponse>;
+
+  /** Removes revisions entirely, as if never written (CouchDB's `_purge`). */
+  purge(request: Record<string, string[]>): Promise<{ purge_seq: string | number | null; purged: Record<string, string[]> }>;
+}

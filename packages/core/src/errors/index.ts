@@ -1,0 +1,17 @@
+export { SetteeError, isSetteeError, type ErrorDetails, type SetteeErrorOptions } from './settee-error.js';
+export { BadRequestError } from './bad-request-error.js';
+export { UnauthorizedError } from './unauthorized-error.js';
+export { ForbiddenError } from './forbidden-error.js';
+export { NotFoundError } from './not-found-error.js';
+export { MethodNotAllowedError } from './method-not-allowed-error.js';
+export { NotAcceptableError } from './not-acceptable-error.js';
+export { ConflictError } from './conflict-error.js';
+export { PreconditionFailedError } from './precondition-failed-error.js';
+export { RequestEntityTooLargeError } from './request-entity-too-large-error.js';
+export { UnsupportedMediaTypeError } from './unsupported-media-type-error.js';
+export { RangeNotSatisfiableError } from './range-not-satisfiable-error.js';
+export { ExpectationFailedError } from './expectation-failed-error.js';
+export { InternalServerError } from './internal-server-error.js';
+export { ServiceUnavailableError } from './service-unavailable-error.js';
+export { ValidationError, type ValidationIssue } from './validation-error.js';
+export { errorFromCouch } from './from-couch.js';
