@@ -39,7 +39,15 @@ export interface AllDocsErrorRow {
 /** The answer of `allDocs`. */
 export interface AllDocsResponse {
   total_rows: number;
-  offset: number;
+  /** Rows before the first one returned; `null` when `keys` was given, as CouchDB answers. */
+  offset: number | null;
   rows: Array<AllDocsRow | AllDocsErrorRow>;
   update_seq?: Seq;
+}
+
+/** The answer of `localDocs` (CouchDB's `_local_docs`), where CouchDB reports no totals. */
+export interface LocalDocsResponse {
+  total_rows: null;
+  offset: null;
+  rows: Array<AllDocsRow | AllDocsErrorRow>;
 }

@@ -1,3 +1,4 @@
+import type { JsonObject } from '../json.js';
 import type { Document, DocumentInput } from './documents.js';
 
 /** Options of `bulkDocs`. */
@@ -28,7 +29,7 @@ export interface BulkWriteFailure {
 export type BulkWriteResult = BulkWriteSuccess | BulkWriteFailure;
 
 /** The documents `bulkDocs` takes. */
-export type BulkDocsInput = readonly DocumentInput[];
+export type BulkDocsInput<T extends object = JsonObject> = readonly DocumentInput<T>[];
 
 /** One request entry of `bulkGet`. */
 export interface BulkGetRequest {

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { JsonObject } from '../json.js';
-import type { AllDocsOptions, AllDocsResponse } from './all-docs.js';
+import type { AllDocsOptions, AllDocsResponse, LocalDocsResponse } from './all-docs.js';
 import type { AttachmentData, GetAttachmentOptions } from './attachments.js';
 import type {
   BulkDocsInput,
@@ -67,10 +67,10 @@ export interface DatabaseAdapter {
    * missing or stale one rejects with `ConflictError`. `_deleted: true` writes a tombstone. A document deleted
    * before can be re-created without `_rev`; its revision number continues.
    */
-  put(doc: DocumentInput & { _id: string }, options?: PutOptions): Promise<WriteResult>;
+  put<T extends object = JsonObject>(doc: DocumentInput<T> & { _id: string }, options?: PutOptions): Promise<WriteResult>;
 
   /** Creates a document, generating its id unless `doc._id` is given. */
-  post(doc: DocumentInput, options?: PutOptions): Promise<WriteResult>;
+  post<T extends object = JsonObject>(doc: DocumentInput<T>, options?: PutOptions): Promise<WriteResult>;
 
   /** Deletes the document by writing a tombstone child of `rev`. */
   remove(id: string, rev: string): Promise<WriteResult>;
@@ -79,7 +79,7 @@ export interface DatabaseAdapter {
    * Writes many documents. Results come in request order: `{ok, id, rev}` or `{id, error, reason}` per document.
    * With `new_edits: false` documents are merged into their revision trees as given and only failures are listed.
    */
-  bulkDocs(docs: BulkDocsInput, options?: BulkDocsOptions): Promise<BulkWriteResult[]>;
+  bulkDocs<T extends object = JsonObject>(docs: BulkDocsInput<T>, options?: BulkDocsOptions): Promise<BulkWriteResult[]>;
 
   /** Reads many documents or revisions in one call (CouchDB's `_bulk_get`); every request entry gets a result. */
   bulkGet(docs: readonly BulkGetRequest[], options?: BulkGetOptions): Promise<BulkGetResponse>;
@@ -88,7 +88,7 @@ export interface DatabaseAdapter {
   allDocs(options?: AllDocsOptions): Promise<AllDocsResponse>;
 
   /** Lists the `_local` documents (CouchDB's `_local_docs`). */
-  localDocs(options?: Pick<AllDocsOptions, 'startkey' | 'endkey' | 'limit' | 'skip' | 'descending' | 'include_docs' | 'keys'>): Promise<AllDocsResponse>;
+  localDocs(options?: Pick<AllDocsOptions, 'startkey' | 'endkey' | 'limit' | 'skip' | 'descending' | 'include_docs' | 'keys'>): Promise<LocalDocsResponse>;
 
   /**
    * One changes request, CouchDB's `_changes` with `feed=normal` or `feed=longpoll`. `last_seq` is the sequence to

@@ -6,8 +6,8 @@ import type { DatabaseAdapter } from './database-adapter.js';
  * over HTTP. Repositories, streams and the replicator are written against this contract only.
  *
  * Rules every implementation keeps:
- * - Database names follow CouchDB's rule `^[a-z][a-z0-9_$()+/-]*$` (at most 238 characters); others reject with
- *   `BadRequestError` `illegal_database_name`. Creating an existing database rejects with
+ * - Database names follow CouchDB's rule `^[a-z][a-z0-9_$()+/-]*$`; others reject with `BadRequestError`
+ *   `illegal_database_name` (`database_name_too_long` above 238 characters). Creating an existing database rejects with
  *   `PreconditionFailedError` `file_exists`; using a missing one with `NotFoundError` "Database does not exist.".
  * - `db(name)` performs no I/O; errors surface on first use.
  * - `close()` ends live feeds and releases storage or connections; the adapter is unusable afterwards.

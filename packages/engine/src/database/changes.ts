@@ -1,0 +1,121 @@
+import { BadRequestError, type ChangesOptions, type ChangesResponse, type ChangesRow, type Document, type Seq } from '@settee/core';
+import { sortedLeaves } from '../revs/rev-tree.js';
+import type { Storage } from '../storage/storage.js';
+import { buildDoc } from './build-doc.js';
+import { buildChangesFilter, type ChangesFilter } from './changes-filter.js';
+import type { DbMeta } from './db-context.js';
+import { loadRecord } from './load-record.js';
+import { findLiveDoc } from './read-doc.js';
+import { decodeSeqEntry, seqKey, SPACE, type SeqEntry } from './records.js';
+
+const PAGE = 512;
+const MALFORMED_SINCE = "Malformed sequence supplied in 'since' parameter.";
+
+/** The engine's seqs are decimal strings; `0`, numbers and `'now'` are accepted as `since` too. */
+export function parseSince(since: Seq | 'now' | undefined, meta: DbMeta): number {
+  if (since === undefined) return 0;
+  if (since === 'now') return meta.updateSeq;
+  const value = typeof since === 'number' ? since : /^\d+$/.test(since) ? Number(since) : NaN;
+  if (!Number.isSafeInteger(value) || value < 0) throw new BadRequestError(MALFORMED_SINCE);
+  return value;
+}
+
+/** Validates the options every changes request shares. */
+export function checkChangesOptions(options: ChangesOptions): void {
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
+    throw new BadRequestError(`\`limit\` must be a non-negative integer, got ${String(options.limit)}.`);
+  }
+  if (options.style !== undefined && options.style !== 'main_only' && options.style !== 'all_docs') {
+    throw new BadRequestError(`\`style\` must be "main_only" or "all_docs", got ${JSON.stringify(options.style)}.`);
+  }
+}
+
+/** What one scan of the seq index found, before it is shaped into CouchDB's answer. */
+export interface ChangesScan {
+  results: ChangesRow[];
+  since: number;
+  /** The last seq the scan looked at (matching or not). */
+  lastScanned: number;
+  /** True when the scan reached the end of the index. */
+  exhausted: boolean;
+}
+
+/**
+ * One normal changes request: each document once, at its latest seq, in seq order (or reversed). `last_seq` is
+ * the last seq the scan covered, so a filtered feed still advances past documents it skipped.
+ */
+export function readChanges(storage: Storage, meta: DbMeta, options: ChangesOptions): ChangesResponse {
+  const filter = buildChangesFilter(options, (id) => findLiveDoc(storage, id));
+  const scan = scanChanges(storage, meta, options, filter);
+  return finish(storage, meta, scan, filter, options.descending === true, options.limit ?? Infinity);
+}
+
+/** Scans the seq index from `since`, page by page, until `limit` rows matched or the index ends. */
+export function scanChanges(storage: Storage, meta: DbMeta, options: ChangesOptions, filter: ChangesFilter | undefined): ChangesScan {
+  checkChangesOptions(options);
+  const since = parseSince(options.since, meta);
+  const limit = options.limit ?? Infinity;
+  const results: ChangesRow[] = [];
+  const descending = options.descending === true;
+  let cursor = descending ? Infinity : since;
+  let lastScanned = since;
+  let exhausted = false;
+  while (results.length < limit && !exhausted) {
+    const page = storage.range(SPACE.seqs, descending
+      ? { gt: seqKey(since), ...(cursor === Infinity ? {} : { lt: seqKey(cursor) }), reverse: true, limit: PAGE }
+      : { gt: seqKey(cursor), limit: PAGE });
+    exhausted = page.length < PAGE;
+    for (let i = 0; i < page.length; i++) {
+      const [key, value] = page[i]!;
+      const seq = Number(key);
+      cursor = seq;
+      lastScanned = seq;
+      const row = toRow(storage, seq, decodeSeqEntry(value), options, filter);
+      if (row) results.push(row);
+      if (results.length >= limit) {
+        exhausted = exhausted && i === page.length - 1;
+        break;
+      }
+    }
+  }
+  return { results, since, lastScanned, exhausted };
+}
+
+function finish(
+  storage: Storage,
+  meta: DbMeta,
+  { results, since, lastScanned }: ChangesScan,
+  filter: ChangesFilter | undefined,
+  descending: boolean,
+  limit: number,
+): ChangesResponse {
+  if (filter?.countsRemainder) {
+    const total = storage.count(SPACE.seqs, { gt: seqKey(since) });
+    return { results, last_seq: String(meta.updateSeq), pending: total - results.length };
+  }
+  const lastRowSeq = results.length > 0 ? Number(results[results.length - 1]!.seq) : undefined;
+  const hitLimit = results.length >= limit;
+  const lastSeq = hitLimit && lastRowSeq !== undefined ? lastRowSeq : descending ? (lastRowSeq ?? since) : lastScanned;
+  const pending = descending
+    ? storage.count(SPACE.seqs, { gt: seqKey(since), lt: seqKey(lastSeq) })
+    : storage.count(SPACE.seqs, { gt: seqKey(lastSeq) });
+  return { results, last_seq: String(lastSeq), pending: descending && !hitLimit ? 0 : pending };
+}
+
+function toRow(storage: Storage, seq: number, entry: SeqEntry, options: ChangesOptions, filter: ChangesFilter | undefined): ChangesRow | undefined {
+  const needsDoc = options.include_docs === true || filter?.needsDoc === true;
+  const doc = needsDoc ? winnerDoc(storage, entry.id, options) : undefined;
+  if (filter && !filter.accepts(entry, doc)) return undefined;
+  const revs = options.style === 'all_docs' ? entry.leaves : entry.leaves.slice(0, 1);
+  const row: ChangesRow = { seq: String(seq), id: entry.id, changes: revs.map((rev) => ({ rev })) };
+  if (entry.deleted) row.deleted = true;
+  if (options.include_docs && doc) row.doc = doc;
+  return row;
+}
+
+function winnerDoc(storage: Storage, id: string, options: ChangesOptions): Document | undefined {
+  const record = loadRecord(storage, id);
+  if (!record) return undefined;
+  const conflicts = options.conflicts ? sortedLeaves(record.tree).slice(1).filter((l) => !l.deleted).map((l) => l.rev) : undefined;
+  return buildDoc(storage, id, record.winner, record.deleted, record.winnerBody, { conflicts }, { inline: options.attachments === true });
+}

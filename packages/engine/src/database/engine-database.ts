@@ -1,0 +1,328 @@
+import {
+  BadRequestError,
+  ConflictError,
+  NotFoundError,
+  errorFromCouch,
+  isJsonObject,
+  type AllDocsOptions,
+  type AllDocsResponse,
+  type AttachmentData,
+  type BulkDocsInput,
+  type BulkDocsOptions,
+  type BulkGetOptions,
+  type BulkGetRequest,
+  type BulkGetResponse,
+  type BulkWriteResult,
+  type ChangesOptions,
+  type ChangesResponse,
+  type ChangesRow,
+  type DatabaseAdapter,
+  type DbInfo,
+  type Document,
+  type DocumentInput,
+  type GetAttachmentOptions,
+  type GetOptions,
+  type JsonObject,
+  type LiveChangesOptions,
+  type LocalDocsResponse,
+  type OkResponse,
+  type OpenRevsEntry,
+  type OpenRevsOptions,
+  type PutOptions,
+  type RevsDiffRequest,
+  type RevsDiffResponse,
+  type SecurityObject,
+  type WriteResult,
+} from '@settee/core';
+import type { Observable } from 'rxjs';
+import { missingRevisions, parseRev } from '../revs/rev-tree.js';
+import { listAllDocs } from './all-docs.js';
+import { deleteAttachment, readAttachment, writeAttachment } from './attachments.js';
+import { readChanges } from './changes.js';
+import type { CommitSignal } from './commit-signal.js';
+import { compactDatabase } from './compact.js';
+import { metaOp, type DbContext } from './db-context.js';
+import { assertDocId, isLocalId } from './doc-ids.js';
+import { liveChanges } from './live-changes.js';
+import { loadRecord } from './load-record.js';
+import { listLocalDocs, readLocalDoc } from './local-docs.js';
+import { prepareDoc, type PreparedDoc } from './prepare-doc.js';
+import { purgeDocs } from './purge.js';
+import { readBulkGet, readDoc, readOpenRevs } from './read-doc.js';
+import { SPACE } from './records.js';
+import { waitForCommit } from './wait-for-commit.js';
+import { writeDocs } from './write-docs.js';
+
+/** What an engine database needs from the engine: its open state, looked up on every call. */
+export interface OpenDatabase {
+  readonly ctx: DbContext;
+  readonly signal: CommitSignal;
+  readonly props: { partitioned?: boolean; q: number };
+}
+
+/**
+ * One engine database behind the adapter contract. Every call resolves its open state first, so a handle made
+ * before the database exists (or after it is deleted) answers "Database does not exist." like CouchDB.
+ * Storage calls are synchronous: each method runs start to end without interleaving, which is what makes
+ * a bulk write atomic and a read consistent.
+ */
+export class EngineDatabase implements DatabaseAdapter {
+  constructor(
+    readonly name: string,
+    private readonly resolve: (name: string) => OpenDatabase,
+  ) {}
+
+  private get open(): OpenDatabase {
+    return this.resolve(this.name);
+  }
+
+  private get ctx(): DbContext {
+    return this.open.ctx;
+  }
+
+  async info(): Promise<DbInfo> {
+    const { ctx, props } = this.open;
+    const { meta } = ctx;
+    const file = ctx.storage.sizeInBytes();
+    return {
+      instance_start_time: String(meta.createdAt * 1000),
+      db_name: this.name,
+      purge_seq: String(meta.purgeSeq),
+      update_seq: String(meta.updateSeq),
+      sizes: { file, external: meta.externalSize, active: Math.min(file, meta.externalSize) },
+      props: props.partitioned ? { partitioned: true } : {},
+      doc_del_count: meta.delCount,
+      doc_count: meta.docCount,
+      disk_format_version: 8,
+      compact_running: false,
+      cluster: { q: props.q, n: 1, w: 1, r: 1 },
+    };
+  }
+
+  async get<T extends object = JsonObject>(id: string, options: GetOptions = {}): Promise<Document<T>> {
+    const ctx = this.ctx;
+    assertReadableId(id);
+    if (isLocalId(id)) return readLocalDoc(ctx.storage, id, options.revs === true) as Document<T>;
+    return readDoc(ctx.storage, id, options) as Document<T>;
+  }
+
+  async getOpenRevs(id: string, revs: 'all' | string[], options: OpenRevsOptions = {}): Promise<OpenRevsEntry[]> {
+    const ctx = this.ctx;
+    assertReadableId(id);
+    if (revs !== 'all' && (!Array.isArray(revs) || !revs.every((r) => typeof r === 'string'))) {
+      throw new BadRequestError('`open_revs` must be "all" or a list of revisions');
+    }
+    return readOpenRevs(ctx.storage, id, revs, options);
+  }
+
+  async put<T extends object = JsonObject>(doc: DocumentInput<T> & { _id: string }, options: PutOptions = {}): Promise<WriteResult> {
+    if (!isJsonObject(doc)) throw new BadRequestError('Document must be a JSON object');
+    return this.writeOne(prepareWithRev(doc, options.rev, doc._id), options.new_edits !== false);
+  }
+
+  async post<T extends object = JsonObject>(doc: DocumentInput<T>, options: PutOptions = {}): Promise<WriteResult> {
+    return this.writeOne(prepareWithRev(doc, options.rev, undefined), options.new_edits !== false);
+  }
+
+  async remove(id: string, rev: string): Promise<WriteResult> {
+    const ctx = this.ctx;
+    assertDocId(id);
+    if (typeof rev !== 'string') throw new ConflictError('Document update conflict.', { id });
+    if (!isLocalId(id)) {
+      // CouchDB reads the document first: deleting a missing or deleted one is a 404, not a conflict.
+      const record = loadRecord(ctx.storage, id);
+      if (!record) throw new NotFoundError('missing', { id });
+      if (record.deleted) throw new NotFoundError('deleted', { id });
+    }
+    const prepared = prepareDoc({ _id: id, _rev: rev, _deleted: true });
+    return this.writeOne(prepared, true);
+  }
+
+  async bulkDocs<T extends object = JsonObject>(docs: BulkDocsInput<T>, options: BulkDocsOptions = {}): Promise<BulkWriteResult[]> {
+    const ctx = this.ctx;
+    if (!Array.isArray(docs)) throw new BadRequestError('`docs` parameter must be an array.');
+    // Every document is validated before anything is written: one bad document fails the whole request.
+    const prepared = docs.map((doc: unknown) => prepareDoc(doc));
+    const newEdits = options.new_edits !== false;
+    if (!newEdits) {
+      for (const doc of prepared) {
+        if (!doc.rev && !doc.revisions) {
+          throw new BadRequestError('When `new_edits: false`, the document needs `_rev` or `_revisions` specified');
+        }
+      }
+    }
+    return writeDocs(ctx, prepared, newEdits);
+  }
+
+  async bulkGet(docs: readonly BulkGetRequest[], options: BulkGetOptions = {}): Promise<BulkGetResponse> {
+    const ctx = this.ctx;
+    if (!Array.isArray(docs)) throw new BadRequestError("Missing JSON list of 'docs'.");
+    return readBulkGet(ctx.storage, docs, options);
+  }
+
+  async allDocs(options: AllDocsOptions = {}): Promise<AllDocsResponse> {
+    const ctx = this.ctx;
+    checkListingOptions(options);
+    return listAllDocs(ctx.storage, ctx.meta, options);
+  }
+
+  async localDocs(options: Parameters<DatabaseAdapter['localDocs']>[0] = {}): Promise<LocalDocsResponse> {
+    const ctx = this.ctx;
+    checkListingOptions(options);
+    return listLocalDocs(ctx.storage, options);
+  }
+
+  async changes(options: ChangesOptions = {}): Promise<ChangesResponse> {
+    const { ctx, signal } = this.open;
+    const first = readChanges(ctx.storage, ctx.meta, options);
+    if (options.feed !== 'longpoll' || first.results.length > 0) return first;
+    const committed = await waitForCommit(signal, options.timeout ?? 60_000);
+    if (!committed) return first;
+    return readChanges(this.ctx.storage, this.ctx.meta, { ...options, since: first.last_seq });
+  }
+
+  liveChanges(options: LiveChangesOptions = {}): Observable<ChangesRow> {
+    return liveChanges(
+      () => this.ctx.storage,
+      () => this.ctx.meta,
+      this.open.signal,
+      options,
+    );
+  }
+
+  async revsDiff(request: RevsDiffRequest): Promise<RevsDiffResponse> {
+    const ctx = this.ctx;
+    if (!isJsonObject(request)) throw new BadRequestError('Request body must be a JSON object');
+    const response: RevsDiffResponse = {};
+    for (const [id, revs] of Object.entries(request)) {
+      if (!Array.isArray(revs)) throw new BadRequestError(`Revisions of ${id} must be a list`);
+      revs.forEach((rev) => parseRev(rev));
+      const record = loadRecord(ctx.storage, id);
+      if (!record) {
+        response[id] = { missing: [...revs] };
+        continue;
+      }
+      const { missing, possibleAncestors } = missingRevisions(record.tree, revs);
+      if (missing.length === 0) continue;
+      response[id] = possibleAncestors.length > 0 ? { missing, possible_ancestors: possibleAncestors } : { missing };
+    }
+    return response;
+  }
+
+  async getAttachment(docId: string, name: string, options: GetAttachmentOptions = {}): Promise<AttachmentData> {
+    const ctx = this.ctx;
+    assertReadableId(docId);
+    return readAttachment(ctx, docId, name, options);
+  }
+
+  async putAttachment(docId: string, name: string, data: Uint8Array, contentType: string, rev?: string): Promise<WriteResult> {
+    const ctx = this.ctx;
+    assertDocId(docId);
+    if (!(data instanceof Uint8Array)) throw new BadRequestError('Attachment data must be a Uint8Array');
+    return writeAttachment(ctx, docId, name, data, contentType, rev);
+  }
+
+  async removeAttachment(docId: string, name: string, rev: string): Promise<WriteResult> {
+    const ctx = this.ctx;
+    assertDocId(docId);
+    if (typeof rev !== 'string') throw new ConflictError('Document update conflict.', { id: docId });
+    return deleteAttachment(ctx, docId, name, rev);
+  }
+
+  async getSecurity(): Promise<SecurityObject> {
+    const text = this.ctx.storage.get(SPACE.meta, 'security');
+    return text === undefined ? {} : (JSON.parse(text) as SecurityObject);
+  }
+
+  async putSecurity(security: SecurityObject): Promise<OkResponse> {
+    const ctx = this.ctx;
+    if (!isJsonObject(security)) throw new BadRequestError('The security object must be a JSON object');
+    for (const section of ['admins', 'members'] as const) {
+      const value: unknown = security[section];
+      if (value !== undefined && !isJsonObject(value)) throw new BadRequestError(`\`${section}\` must be an object with \`names\` and \`roles\` lists`);
+    }
+    ctx.storage.write([{ type: 'put', space: SPACE.meta, key: 'security', value: JSON.stringify(security) }]);
+    return { ok: true };
+  }
+
+  async getRevsLimit(): Promise<number> {
+    return this.ctx.meta.revsLimit;
+  }
+
+  async putRevsLimit(limit: number): Promise<OkResponse> {
+    const ctx = this.ctx;
+    if (!Number.isInteger(limit) || limit < 1) throw new BadRequestError(`revs_limit must be a positive integer, got ${String(limit)}`);
+    const meta = { ...ctx.meta, revsLimit: limit };
+    ctx.storage.write([metaOp(meta)]);
+    ctx.meta = meta;
+    return { ok: true };
+  }
+
+  async compact(): Promise<OkResponse> {
+    compactDatabase(this.ctx);
+    return { ok: true };
+  }
+
+  async purge(request: Record<string, string[]>): Promise<{ purge_seq: null; purged: Record<string, string[]> }> {
+    return { purge_seq: null, purged: purgeDocs(this.ctx, request) };
+  }
+
+  private writeOne(doc: PreparedDoc, newEdits: boolean): WriteResult {
+    const ctx = this.ctx;
+    if (!newEdits && !doc.rev && !doc.revisions) {
+      throw new BadRequestError('When `new_edits: false`, the document needs `_rev` or `_revisions` specified');
+    }
+    const [result] = writeDocs(ctx, [doc], newEdits);
+    if (!result) {
+      // Replicated writes report only failures; success answers with the revision stored.
+      const rev = doc.revisions ? `${doc.revisions.start}-${doc.revisions.ids[0]}` : `${doc.rev!.pos}-${doc.rev!.hash}`;
+      return { ok: true, id: doc.id!, rev };
+    }
+    if ('ok' in result) return result;
+    throw errorFromCouch(result);
+  }
+}
+
+/** `_rev` may come in the body or as an option (CouchDB's `?rev=`); both must agree. */
+function prepareWithRev(doc: object, rev: string | undefined, id: string | undefined): PreparedDoc {
+  if (!isJsonObject(doc)) throw new BadRequestError('Document must be a JSON object');
+  if (rev !== undefined && doc._rev !== undefined && rev !== doc._rev) {
+    throw new BadRequestError('Document rev from request body and query string have different values');
+  }
+  const merged = rev !== undefined && doc._rev === undefined ? { ...doc, _rev: rev } : doc;
+  return prepareDoc(merged, id);
+}
+
+/** Reads take any id a document could have, with the same message as writes for obviously wrong ones. */
+function assertReadableId(id: unknown): asserts id is string {
+  if (typeof id !== 'string' || id === '') {
+    throw new BadRequestError(`Document id must be a non-empty string, got ${JSON.stringify(id) ?? typeof id}.`, { error: 'illegal_docid' });
+  }
+}
+
+/** CouchDB's query-parameter checks for `_all_docs`-style listings, with its reasons. */
+function checkListingOptions(options: AllDocsOptions): void {
+  for (const name of ['limit', 'skip'] as const) {
+    const value = options[name];
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+      throw new BadRequestError(`Invalid value for positive integer: "${String(value)}"`, { error: 'query_parse_error' });
+    }
+  }
+  for (const name of ['descending', 'include_docs', 'inclusive_end', 'conflicts', 'attachments', 'update_seq'] as const) {
+    const value: unknown = options[name];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new BadRequestError(`Invalid boolean parameter: "${String(value)}"`, { error: 'query_parse_error' });
+    }
+  }
+  for (const name of ['key', 'startkey', 'endkey'] as const) {
+    const value: unknown = options[name];
+    if (value !== undefined && typeof value !== 'string') {
+      throw new BadRequestError(`\`${name}\` must be a document id (a string), got ${JSON.stringify(value)}.`, { error: 'query_parse_error' });
+    }
+  }
+  if (options.keys === undefined) return;
+  if (!Array.isArray(options.keys)) throw new BadRequestError('`keys` body member must be an array.');
+  if (options.key !== undefined || options.startkey !== undefined || options.endkey !== undefined) {
+    throw new BadRequestError('`keys` is incompatible with `key`, `start_key` and `end_key`', { error: 'query_parse_error' });
+  }
+}

@@ -1,0 +1,121 @@
+import { BadRequestError, isJsonObject, type JsonObject, type JsonValue, type Revisions } from '@settee/core';
+import { parseRev, parseRevId } from '../revs/rev-tree.js';
+import { decodeBase64 } from './attachment-meta.js';
+import { assertDocId, DESIGN_PREFIX, isLocalId } from './doc-ids.js';
+
+/** An attachment as given in a write: new bytes, or a stub that keeps the parent revision's attachment. */
+export type AttachmentInput =
+  | { kind: 'data'; name: string; contentType: string; data: Uint8Array }
+  | { kind: 'stub'; name: string; digest: string | undefined };
+
+/** A write request after validation: everything the write path needs, nothing it must check again. */
+export interface PreparedDoc {
+  /** Undefined when the id is to be generated. */
+  id: string | undefined;
+  rev: { pos: number; hash: string } | undefined;
+  revisions: Revisions | undefined;
+  deleted: boolean;
+  /** The body without special members. */
+  body: JsonObject;
+  /** Undefined when the document has no `_attachments` member (it then drops any it had). */
+  attachments: AttachmentInput[] | undefined;
+}
+
+/** Special members a written document may carry; the read-only ones are dropped silently as CouchDB does. */
+const ACCEPTED_SPECIALS = new Set([
+  '_id', '_rev', '_deleted', '_attachments', '_revisions', '_conflicts', '_deleted_conflicts', '_local_seq', '_revs_info',
+]);
+
+/**
+ * Validates one document of a write and splits it into its parts. Throws CouchDB's error for the first problem:
+ * `bad_request` "Document must be a JSON object", `illegal_docid`, `doc_validation` "Bad special document member",
+ * `bad_request` "Invalid rev format", attachment errors.
+ */
+export function prepareDoc(input: unknown, idOverride?: string): PreparedDoc {
+  if (!isJsonObject(input)) throw new BadRequestError('Document must be a JSON object');
+  const id = idOverride ?? (input._id === undefined ? undefined : input._id);
+  if (id !== undefined) assertDocId(id);
+  const body: JsonObject = {};
+  for (const key of Object.keys(input)) {
+    const value = input[key] as JsonValue;
+    if (key.startsWith('_')) {
+      if (!ACCEPTED_SPECIALS.has(key)) {
+        throw new BadRequestError(`Bad special document member: ${key}`, { error: 'doc_validation', ...(id ? { id } : {}) });
+      }
+    } else if (value !== undefined) {
+      body[key] = value;
+    }
+  }
+  const deleted = parseDeleted(input._deleted);
+  const rev = input._rev === undefined ? undefined : parseAnyRev(expectString(input._rev, 'Invalid rev format'), id);
+  const revisions = input._revisions === undefined ? undefined : parseRevisions(input._revisions);
+  const attachments = input._attachments === undefined ? undefined : parseAttachments(input._attachments);
+  if (typeof id === 'string' && id.startsWith(DESIGN_PREFIX)) assertDesignDoc(body);
+  return { id: id as string | undefined, rev, revisions, deleted, body, attachments };
+}
+
+/** `_local` documents carry revs `0-N`; every other document a revision id. */
+function parseAnyRev(rev: string, id: string | undefined): { pos: number; hash: string } {
+  if (id !== undefined && isLocalId(id)) {
+    const match = /^0-(\d+)$/.exec(rev);
+    if (!match) throw new BadRequestError('Invalid rev format');
+    return { pos: 0, hash: match[1]! };
+  }
+  return parseRev(rev);
+}
+
+function parseDeleted(value: unknown): boolean {
+  if (value === undefined || value === false || value === null) return false;
+  if (value === true) return true;
+  throw new BadRequestError('`_deleted` must be a boolean', { error: 'doc_validation' });
+}
+
+function expectString(value: unknown, reason: string): string {
+  if (typeof value !== 'string') throw new BadRequestError(reason);
+  return value;
+}
+
+function parseRevisions(value: unknown): Revisions {
+  if (!isJsonObject(value)) throw new BadRequestError('_revisions must be an object with `start` and `ids`', { error: 'doc_validation' });
+  const { start, ids } = value;
+  if (typeof start !== 'number' || !Number.isInteger(start) || start < 1) {
+    throw new BadRequestError('_revisions.start must be a positive integer', { error: 'doc_validation' });
+  }
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > start || !ids.every((h) => typeof h === 'string' && h !== '')) {
+    throw new BadRequestError('_revisions.ids must be a non-empty list of revision hashes, at most `start` long', { error: 'doc_validation' });
+  }
+  return { start, ids: (ids as string[]).map((hash) => parseRevId(hash)) };
+}
+
+function parseAttachments(value: unknown): AttachmentInput[] {
+  if (!isJsonObject(value)) throw new BadRequestError('_attachments must be an object of attachments by name', { error: 'doc_validation' });
+  const result: AttachmentInput[] = [];
+  for (const [name, att] of Object.entries(value)) {
+    if (name.startsWith('_')) throw new BadRequestError(`Attachment name '${name}' starts with prohibited character '_'`);
+    if (!isJsonObject(att)) throw new BadRequestError(`Invalid attachment data for ${name}`);
+    if (att.stub === true) {
+      result.push({ kind: 'stub', name, digest: typeof att.digest === 'string' ? att.digest : undefined });
+      continue;
+    }
+    const data = typeof att.data === 'string' ? decodeBase64(att.data) : undefined;
+    if (!data) throw new BadRequestError(`Invalid attachment data for ${name}`);
+    const contentType = typeof att.content_type === 'string' ? att.content_type : 'application/octet-stream';
+    result.push({ kind: 'data', name, contentType, data });
+  }
+  return result;
+}
+
+const DESIGN_OBJECT_FIELDS = ['views', 'filters', 'lists', 'shows', 'updates', 'options'] as const;
+
+/** The structural checks CouchDB makes on design documents before storing them. */
+function assertDesignDoc(body: JsonObject): void {
+  for (const field of DESIGN_OBJECT_FIELDS) {
+    const value = body[field];
+    if (value !== undefined && !isJsonObject(value)) {
+      throw new BadRequestError(`\`${field}\` field must have object type`, { error: 'invalid_design_doc' });
+    }
+  }
+  if (body.language !== undefined && typeof body.language !== 'string') {
+    throw new BadRequestError('`language` field must have string type', { error: 'invalid_design_doc' });
+  }
+}

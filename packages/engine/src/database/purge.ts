@@ -1,0 +1,61 @@
+import { BadRequestError, isJsonObject } from '@settee/core';
+import { parseRev, purgeLeaves, sortedLeaves } from '../revs/rev-tree.js';
+import type { StorageOp } from '../storage/storage.js';
+import { metaOp, type DbContext } from './db-context.js';
+import { loadRecord, loadRevBody } from './load-record.js';
+import { encodeRecord, encodeRevBody, encodeSeqEntry, revKey, seqKey, SPACE } from './records.js';
+
+/**
+ * CouchDB's `_purge`: the given leaf revisions vanish as if never written. A document left with no leaves is
+ * removed entirely; one with leaves left gets its new winner and a new seq, so feeds see the change.
+ */
+export function purgeDocs(ctx: DbContext, request: Record<string, string[]>): Record<string, string[]> {
+  if (!isJsonObject(request)) throw new BadRequestError('Purge request must be an object of document ids to revision lists');
+  for (const revs of Object.values(request)) {
+    if (!Array.isArray(revs)) throw new BadRequestError('Each purge entry must be a list of revisions');
+    revs.forEach((rev) => parseRev(rev));
+  }
+  const meta = { ...ctx.meta };
+  const ops: StorageOp[] = [];
+  const purged: Record<string, string[]> = {};
+  for (const [id, revs] of Object.entries(request)) {
+    const record = loadRecord(ctx.storage, id);
+    if (!record) {
+      purged[id] = [];
+      continue;
+    }
+    const before = { winner: record.winner, deleted: record.deleted, seq: record.seq, body: record.winnerBody };
+    const result = purgeLeaves(record.tree, revs);
+    purged[id] = result.purged;
+    if (result.purged.length === 0) continue;
+    for (const rev of result.purged) ops.push({ type: 'del', space: SPACE.revs, key: revKey(id, rev) });
+    ops.push({ type: 'del', space: before.deleted ? SPACE.tombs : SPACE.docs, key: id });
+    ops.push({ type: 'del', space: SPACE.seqs, key: seqKey(before.seq) });
+    if (before.deleted) meta.delCount -= 1;
+    else meta.docCount -= 1;
+    meta.externalSize -= before.body.body.length;
+    const leaves = sortedLeaves(result.tree);
+    const winner = leaves[0];
+    if (!winner) continue;
+    const winnerBody = winner.rev === before.winner ? before.body : loadRevBody(ctx.storage, record, winner.rev);
+    if (!winnerBody) continue;
+    if (winner.rev !== before.winner) ops.push({ type: 'del', space: SPACE.revs, key: revKey(id, winner.rev) });
+    if (winner.rev !== before.winner && !result.purged.includes(before.winner)) {
+      ops.push({ type: 'put', space: SPACE.revs, key: revKey(id, before.winner), value: encodeRevBody(before.body) });
+    }
+    meta.updateSeq += 1;
+    const next = { id, seq: meta.updateSeq, winner: winner.rev, deleted: winner.deleted, tree: result.tree, winnerBody };
+    ops.push({ type: 'put', space: winner.deleted ? SPACE.tombs : SPACE.docs, key: id, value: encodeRecord(next) });
+    ops.push({ type: 'put', space: SPACE.seqs, key: seqKey(next.seq), value: encodeSeqEntry({ id, deleted: winner.deleted, leaves: leaves.map((l) => l.rev) }) });
+    if (winner.deleted) meta.delCount += 1;
+    else meta.docCount += 1;
+    meta.externalSize += winnerBody.body.length;
+  }
+  if (ops.length === 0) return purged;
+  meta.purgeSeq += 1;
+  ops.push(metaOp(meta));
+  ctx.storage.write(ops);
+  ctx.meta = meta;
+  ctx.notifyCommit();
+  return purged;
+}

@@ -1,0 +1,147 @@
+import {
+  NotFoundError,
+  SetteeError,
+  type BulkGetOptions,
+  type BulkGetRequest,
+  type BulkGetResponse,
+  type Document,
+  type GetOptions,
+  type OpenRevsEntry,
+  type OpenRevsOptions,
+} from '@settee/core';
+import { compareRevHash, findRevision, historyOf, leavesUnder, parseRev, revsInfoOf, sortedLeaves } from '../revs/rev-tree.js';
+import type { RevLeaf } from '../revs/rev-tree-types.js';
+import type { Storage } from '../storage/storage.js';
+import { buildDoc, type AttachmentMode, type DocExtras } from './build-doc.js';
+import { loadRecord, loadRevBody } from './load-record.js';
+import type { DocRecord } from './records.js';
+
+/** `get` of a (non-local) document with CouchDB's options. */
+export function readDoc(storage: Storage, id: string, options: GetOptions): Document {
+  const record = loadRecord(storage, id);
+  if (!record) throw new NotFoundError('missing', { id });
+  let rev = record.winner;
+  let deleted = record.deleted;
+  if (options.rev !== undefined) {
+    parseRev(options.rev);
+    const target = options.latest ? latestLeaf(record, options.rev) : findRevision(record.tree, options.rev);
+    if (!target) throw new NotFoundError('missing', { id });
+    rev = target.rev;
+    deleted = target.deleted;
+  } else if (record.deleted) {
+    throw new NotFoundError('deleted', { id });
+  }
+  const doc = renderRevision(storage, record, rev, deleted, options, attachmentMode(record, options));
+  if (!doc) throw new NotFoundError('missing', { id });
+  return doc;
+}
+
+/** The winning revision of a live document, or undefined when it is missing or deleted. */
+export function findLiveDoc(storage: Storage, id: string): Document | undefined {
+  const record = loadRecord(storage, id);
+  if (!record || record.deleted) return undefined;
+  return buildDoc(storage, id, record.winner, false, record.winnerBody);
+}
+
+/** CouchDB's `open_revs`: the listed revisions (or every leaf), each as `{ok}` or `{missing}`. */
+export function readOpenRevs(storage: Storage, id: string, revs: 'all' | readonly string[], options: OpenRevsOptions): OpenRevsEntry[] {
+  const record = loadRecord(storage, id);
+  if (revs === 'all') {
+    if (!record) throw new NotFoundError('missing', { id });
+    return leavesAscending(record).flatMap((leaf) => okEntry(storage, record, leaf.rev, leaf.deleted, options));
+  }
+  revs.forEach((rev) => parseRev(rev));
+  const entries: OpenRevsEntry[] = [];
+  for (const rev of revs) {
+    const targets = record ? (options.latest ? leavesUnder(record.tree, rev) : [findRevision(record.tree, rev)]) : [];
+    const found = targets.filter((t): t is RevLeaf => t !== undefined);
+    const rendered = record ? found.flatMap((t) => okEntry(storage, record, t.rev, t.deleted, options)) : [];
+    entries.push(...(rendered.length > 0 ? rendered : [{ missing: rev }]));
+  }
+  return entries;
+}
+
+/** CouchDB's `_bulk_get`: every request entry gets a result with its documents or error entries. */
+export function readBulkGet(storage: Storage, requests: readonly BulkGetRequest[], options: BulkGetOptions): BulkGetResponse {
+  const results: BulkGetResponse['results'] = [];
+  for (const request of requests) {
+    const id = typeof request?.id === 'string' && request.id !== '' ? request.id : null;
+    const rev = request?.rev;
+    const errorEntry = (error: string, reason: string, errorRev: string | null) => ({ error: { id, rev: errorRev, error, reason } });
+    if (id === null) {
+      results.push({ id, docs: [errorEntry('bad_request', 'document id missed', null)] });
+      continue;
+    }
+    try {
+      const revs = rev === undefined ? 'all' : [rev];
+      const openOptions: OpenRevsOptions = { ...options, ...(request.atts_since ? { atts_since: request.atts_since } : {}) };
+      const entries = readOpenRevs(storage, id, revs, openOptions);
+      results.push({
+        id,
+        docs: entries.map((entry) => ('ok' in entry ? entry : errorEntry('not_found', 'missing', entry.missing))),
+      });
+    } catch (error) {
+      if (!(error instanceof SetteeError)) throw error;
+      results.push({ id, docs: [errorEntry(error.error, error.reason, rev ?? 'undefined')] });
+    }
+  }
+  return { results };
+}
+
+/** The winner among the leaves that descend from `rev`. */
+function latestLeaf(record: DocRecord, rev: string): RevLeaf | undefined {
+  return leavesUnder(record.tree, rev)[0];
+}
+
+function leavesAscending(record: DocRecord): RevLeaf[] {
+  return sortedLeaves(record.tree).sort((a, b) => a.pos - b.pos || compareRevHash(a.hash, b.hash));
+}
+
+function okEntry(storage: Storage, record: DocRecord, rev: string, deleted: boolean, options: OpenRevsOptions): OpenRevsEntry[] {
+  const doc = renderRevision(storage, record, rev, deleted, { revs: options.revs }, attachmentMode(record, options));
+  return doc ? [{ ok: doc }] : [];
+}
+
+/** Renders one stored revision with the requested extras, or undefined when its body is not stored. */
+function renderRevision(
+  storage: Storage,
+  record: DocRecord,
+  rev: string,
+  deleted: boolean,
+  options: GetOptions,
+  attachments: AttachmentMode,
+): Document | undefined {
+  const body = loadRevBody(storage, record, rev);
+  if (!body) return undefined;
+  const meta = options.meta === true;
+  const isWinner = rev === record.winner;
+  const extras: DocExtras = {
+    revisions: options.revs ? historyOf(record.tree, rev) : undefined,
+    revsInfo: options.revs_info || meta ? revsInfoOf(record.tree, rev) : undefined,
+    localSeq: options.local_seq ? record.seq : undefined,
+    conflicts: (options.conflicts || meta) && isWinner ? otherLeaves(record, false) : undefined,
+    deletedConflicts: (options.deleted_conflicts || meta) && isWinner ? otherLeaves(record, true) : undefined,
+  };
+  return buildDoc(storage, record.id, rev, deleted, body, extras, attachments);
+}
+
+function otherLeaves(record: DocRecord, deleted: boolean): string[] {
+  return sortedLeaves(record.tree)
+    .slice(1)
+    .filter((leaf) => leaf.deleted === deleted)
+    .map((leaf) => leaf.rev);
+}
+
+/**
+ * `atts_since`: attachments whose revpos is above the newest of the given revisions that the document knows
+ * get data; the others stay stubs.
+ */
+function attachmentMode(record: DocRecord, options: { attachments?: boolean; atts_since?: string[] }): AttachmentMode {
+  if (!options.attachments) return { inline: false };
+  let sinceRevpos = 0;
+  for (const rev of options.atts_since ?? []) {
+    const found = findRevision(record.tree, rev);
+    if (found && found.pos > sinceRevpos) sinceRevpos = found.pos;
+  }
+  return { inline: true, sinceRevpos };
+}

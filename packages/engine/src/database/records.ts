@@ -1,0 +1,132 @@
+import { decodeTree, encodeTree } from '../revs/rev-tree.js';
+import type { RevTree } from '../revs/rev-tree-types.js';
+import type { StoredAttachments } from './attachment-meta.js';
+
+/**
+ * Key spaces of one database's storage:
+ * - `docs`: live documents (winner not deleted), id → DocRecord; `tombs`: documents whose winner is a tombstone.
+ *   Splitting them keeps `_all_docs` a plain range scan whose `offset` and `total_rows` are counts.
+ * - `revs`: bodies of stored revisions other than the winner, `${id}\u0001${rev}` → RevBody.
+ * - `seqs`: the changes index, zero-padded seq → SeqEntry (one per document, at its latest seq).
+ * - `local`: `_local` documents; `atts`: attachment bytes (base64) by digest; `meta`: counters and settings.
+ */
+export const SPACE = {
+  docs: 'docs',
+  tombs: 'tombs',
+  revs: 'revs',
+  seqs: 'seqs',
+  local: 'local',
+  atts: 'atts',
+  meta: 'meta',
+} as const;
+
+/** The stored body of one revision: user members (no `_` members) and its attachments' metadata. */
+export interface RevBody {
+  /** JSON text of the body object without special members. */
+  body: string;
+  /** Attachment metadata, or undefined when the revision has none. */
+  atts: StoredAttachments | undefined;
+}
+
+/** Everything stored about one document, decoded. */
+export interface DocRecord {
+  id: string;
+  seq: number;
+  /** The winning revision id and whether it is a tombstone (denormalised from the tree for fast listing). */
+  winner: string;
+  deleted: boolean;
+  tree: RevTree;
+  /** The winning revision's body. */
+  winnerBody: RevBody;
+}
+
+const SEP = '\n';
+
+/**
+ * Record layout: `seq \n winner \n deleted(0|1) \n tree \n atts \n body`. Plain lines keep listing cheap: the
+ * winner rev is read without parsing JSON, and the body is spliced into the answer's JSON text.
+ * (JSON.stringify never emits a raw newline, so the separators are unambiguous.)
+ */
+export function encodeRecord(record: DocRecord): string {
+  const atts = record.winnerBody.atts ? JSON.stringify(record.winnerBody.atts) : '';
+  return [record.seq, record.winner, record.deleted ? '1' : '0', encodeTree(record.tree), atts, record.winnerBody.body].join(SEP);
+}
+
+/** The fields of a record that listing needs, without decoding the tree. */
+export interface RecordHead {
+  seq: number;
+  winner: string;
+  deleted: boolean;
+}
+
+export function decodeRecordHead(text: string): RecordHead {
+  const a = text.indexOf(SEP);
+  const b = text.indexOf(SEP, a + 1);
+  return { seq: Number(text.slice(0, a)), winner: text.slice(a + 1, b), deleted: text.charCodeAt(b + 1) === 49 };
+}
+
+export function decodeRecord(id: string, text: string): DocRecord {
+  const parts = splitLines(text, 6);
+  return {
+    id,
+    seq: Number(parts[0]),
+    winner: parts[1]!,
+    deleted: parts[2] === '1',
+    tree: decodeTree(parts[3]!),
+    winnerBody: { atts: parts[4] ? (JSON.parse(parts[4]) as StoredAttachments) : undefined, body: parts[5]! },
+  };
+}
+
+/** The winner's body and attachments straight from the record text, skipping the tree. */
+export function decodeRecordBody(text: string): RevBody {
+  const parts = splitLines(text, 6);
+  return { atts: parts[4] ? (JSON.parse(parts[4]) as StoredAttachments) : undefined, body: parts[5]! };
+}
+
+export function encodeRevBody(rev: RevBody): string {
+  return (rev.atts ? JSON.stringify(rev.atts) : '') + SEP + rev.body;
+}
+
+export function decodeRevBody(text: string): RevBody {
+  const i = text.indexOf(SEP);
+  const atts = text.slice(0, i);
+  return { atts: atts ? (JSON.parse(atts) as StoredAttachments) : undefined, body: text.slice(i + 1) };
+}
+
+export function revKey(id: string, rev: string): string {
+  return `${id}\u0001${rev}`;
+}
+
+/** Seqs are stored as fixed-width decimal keys so byte order is numeric order. */
+export function seqKey(seq: number): string {
+  return seq.toString().padStart(16, '0');
+}
+
+/** One changes-index entry: the document and its leaves, winner first. */
+export interface SeqEntry {
+  id: string;
+  deleted: boolean;
+  /** Leaf revisions, winner first, in CouchDB's winner order. */
+  leaves: string[];
+}
+
+export function encodeSeqEntry(entry: SeqEntry): string {
+  return JSON.stringify([entry.id, entry.deleted ? 1 : 0, ...entry.leaves]);
+}
+
+export function decodeSeqEntry(text: string): SeqEntry {
+  const parts = JSON.parse(text) as [string, number, ...string[]];
+  return { id: parts[0], deleted: parts[1] === 1, leaves: parts.slice(2) as string[] };
+}
+
+function splitLines(text: string, count: number): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < count - 1; i++) {
+    const end = text.indexOf(SEP, start);
+    parts.push(text.slice(start, end));
+    start = end + 1;
+  }
+  parts.push(text.slice(start));
+  return parts;
+}

@@ -1,0 +1,46 @@
+import { PreconditionFailedError } from '@settee/core';
+import { attachmentDigest, type StoredAttachments } from './attachment-meta.js';
+import type { AttachmentInput } from './prepare-doc.js';
+
+/** A new revision's attachments, and the bytes that must be stored for them. */
+export interface ResolvedAttachments {
+  atts: StoredAttachments | undefined;
+  /** Bytes to store, base64 by digest. */
+  newData: Map<string, string>;
+  /** The attachment list the revision hash covers, in document order. */
+  forHash: Array<{ name: string; contentType: string; digest: string }>;
+}
+
+/**
+ * Turns the attachments given in a write into the new revision's attachment metadata. New bytes get `revpos` =
+ * the new generation; a stub keeps the attachment of the same name from `previous` (the parent revision, or for
+ * replicated writes the nearest stored ancestor) or fails with 412 `missing_stub`.
+ */
+export function resolveAttachments(
+  docId: string,
+  inputs: readonly AttachmentInput[] | undefined,
+  previous: StoredAttachments | undefined,
+  newPos: number,
+  hasData: (digest: string) => boolean,
+): ResolvedAttachments {
+  const newData = new Map<string, string>();
+  if (!inputs || inputs.length === 0) return { atts: undefined, newData, forHash: [] };
+  const atts: StoredAttachments = {};
+  const forHash: ResolvedAttachments['forHash'] = [];
+  for (const input of inputs) {
+    if (input.kind === 'data') {
+      const digest = attachmentDigest(input.data, input.contentType);
+      atts[input.name] = { content_type: input.contentType, revpos: newPos, digest, length: input.data.byteLength };
+      newData.set(digest, Buffer.from(input.data).toString('base64'));
+      forHash.push({ name: input.name, contentType: input.contentType, digest });
+      continue;
+    }
+    const kept = previous?.[input.name];
+    if (!kept || (input.digest !== undefined && input.digest !== kept.digest && !hasData(input.digest))) {
+      throw new PreconditionFailedError(`Invalid attachment stub in ${docId} for ${input.name}`, { error: 'missing_stub', id: docId });
+    }
+    atts[input.name] = { ...kept };
+    forHash.push({ name: input.name, contentType: kept.content_type, digest: kept.digest });
+  }
+  return { atts, newData, forHash };
+}

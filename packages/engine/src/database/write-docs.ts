@@ -1,0 +1,237 @@
+import { ConflictError, SetteeError, type BulkWriteResult } from '@settee/core';
+import { computeRevHash } from '../revs/rev-hash.js';
+import { findRevision, mergePath, newTree, sortedLeaves } from '../revs/rev-tree.js';
+import type { RevHistory, RevLeaf } from '../revs/rev-tree-types.js';
+import type { StorageOp } from '../storage/storage.js';
+import type { StoredAttachments } from './attachment-meta.js';
+import { metaOp, type DbContext, type DbMeta } from './db-context.js';
+import { isLocalId } from './doc-ids.js';
+import { loadRecord, loadRevBody } from './load-record.js';
+import { writeLocalDoc } from './local-docs.js';
+import type { PreparedDoc } from './prepare-doc.js';
+import {
+  encodeRecord,
+  encodeRevBody,
+  encodeSeqEntry,
+  revKey,
+  seqKey,
+  SPACE,
+  type DocRecord,
+  type RevBody,
+} from './records.js';
+import { resolveAttachments } from './resolve-attachments.js';
+
+/** One document's state while a batch is being applied: as stored, as it is now, and bodies added. */
+interface WorkingDoc {
+  base: DocRecord | undefined;
+  current: DocRecord;
+  newBodies: Map<string, RevBody>;
+}
+
+/** The outcome of applying one prepared document. */
+type Applied = { rev: string } | { unchanged: true };
+
+/**
+ * Applies a batch of prepared documents in request order and commits them in ONE storage write, so a batch is
+ * atomic on disk. Per-document failures (conflict, missing stub) become result entries; with `newEdits: false`
+ * only failures are returned, as CouchDB does.
+ */
+export function writeDocs(ctx: DbContext, docs: readonly PreparedDoc[], newEdits: boolean): BulkWriteResult[] {
+  const meta: DbMeta = { ...ctx.meta };
+  const working = new Map<string, WorkingDoc>();
+  const attData = new Map<string, string>();
+  const ops: StorageOp[] = [];
+  const results: BulkWriteResult[] = [];
+
+  for (const doc of docs) {
+    const id = doc.id ?? ctx.newId();
+    try {
+      if (isLocalId(id)) {
+        const rev = writeLocalDoc(ctx.storage, ops, id, doc);
+        if (newEdits) results.push({ ok: true, id, rev });
+        continue;
+      }
+      const entry = working.get(id) ?? startWorking(ctx, id);
+      const applied = newEdits ? applyEdit(ctx, meta, entry, id, doc, attData) : applyReplicated(ctx, meta, entry, id, doc, attData);
+      working.set(id, entry);
+      if (newEdits && 'rev' in applied) results.push({ ok: true, id, rev: applied.rev });
+    } catch (error) {
+      if (!(error instanceof SetteeError)) throw error;
+      const failure = { id, error: error.error, reason: error.reason };
+      results.push(!newEdits && doc.rev ? { ...failure, rev: `${doc.rev.pos}-${doc.rev.hash}` } : failure);
+    }
+  }
+
+  for (const entry of working.values()) {
+    if (entry.base === entry.current) continue;
+    collectDocOps(ctx, meta, entry, ops);
+  }
+  if (ops.length === 0) return results;
+  for (const [digest, base64] of attData) ops.push({ type: 'put', space: SPACE.atts, key: digest, value: base64 });
+  ops.push(metaOp(meta));
+  ctx.storage.write(ops);
+  ctx.meta = meta;
+  ctx.notifyCommit();
+  return results;
+}
+
+function startWorking(ctx: DbContext, id: string): WorkingDoc {
+  const base = loadRecord(ctx.storage, id);
+  return { base, current: base as DocRecord, newBodies: new Map() };
+}
+
+function conflict(id: string): ConflictError {
+  return new ConflictError('Document update conflict.', { id });
+}
+
+/** A normal edit: `_rev` must name a leaf (or be absent for a new or deleted document). */
+function applyEdit(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, id: string, doc: PreparedDoc, attData: Map<string, string>): Applied {
+  const record = entry.current as DocRecord | undefined;
+  let parent: { pos: number; hash: string } | undefined;
+  let parentAtts: StoredAttachments | undefined;
+  if (record) {
+    if (doc.rev) {
+      const rev = `${doc.rev.pos}-${doc.rev.hash}`;
+      const found = findRevision(record.tree, rev);
+      if (!found || !found.isLeaf) throw conflict(id);
+      parent = doc.rev;
+      parentAtts = bodyOf(ctx, entry, rev)?.atts;
+    } else if (record.deleted) {
+      // Re-creating a deleted document continues its history from the winning tombstone.
+      const [pos, hash] = splitRev(record.winner);
+      parent = { pos, hash };
+      parentAtts = undefined;
+    } else {
+      throw conflict(id);
+    }
+  } else {
+    // CouchDB accepts a made-up `_rev` on a new document: the new revision becomes its child.
+    parent = doc.rev;
+  }
+
+  const pos = parent ? parent.pos + 1 : 1;
+  const resolved = resolveAttachments(id, doc.attachments, parentAtts, pos, (d) => attData.has(d) || ctx.storage.get(SPACE.atts, d) !== undefined);
+  const hash = computeRevHash({ deleted: doc.deleted, parent: parent ?? null, body: doc.body, attachments: resolved.forHash });
+  const history: RevHistory = parent ? { start: pos, ids: [hash, parent.hash] } : { start: 1, ids: [hash] };
+  const rev = `${pos}-${hash}`;
+  for (const [digest, base64] of resolved.newData) attData.set(digest, base64);
+  storeRevision(meta, entry, id, history, doc.deleted, { body: JSON.stringify(doc.body), atts: resolved.atts });
+  return { rev };
+}
+
+/** A replicated edit (`new_edits: false`): the revision and its history are merged in as given. */
+function applyReplicated(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, id: string, doc: PreparedDoc, attData: Map<string, string>): Applied {
+  const history = replicatedHistory(doc);
+  const rev = `${history.start}-${history.ids[0]}`;
+  const record = entry.current as DocRecord | undefined;
+  // A revision the tree already has (as a leaf or as history) changes nothing, as in CouchDB.
+  if (record && findRevision(record.tree, rev)) return { unchanged: true };
+  const previous = record ? nearestStoredAncestor(ctx, entry, record, history) : undefined;
+  const resolved = resolveAttachments(id, doc.attachments, previous, history.start, (d) => attData.has(d) || ctx.storage.get(SPACE.atts, d) !== undefined);
+  for (const [digest, base64] of resolved.newData) attData.set(digest, base64);
+  storeRevision(meta, entry, id, history, doc.deleted, { body: JSON.stringify(doc.body), atts: resolved.atts });
+  return { rev };
+}
+
+function replicatedHistory(doc: PreparedDoc): RevHistory {
+  if (doc.revisions) {
+    const { start, ids } = doc.revisions;
+    if (doc.rev && (doc.rev.pos !== start || doc.rev.hash !== ids[0])) {
+      throw new SetteeError(400, 'bad_request', '`_rev` does not match the first revision of `_revisions`');
+    }
+    return { start, ids: [...ids] };
+  }
+  if (!doc.rev) {
+    throw new SetteeError(400, 'bad_request', 'When `new_edits: false`, the document needs `_rev` or `_revisions` specified');
+  }
+  return { start: doc.rev.pos, ids: [doc.rev.hash] };
+}
+
+/** Attachments of the closest revision in `history` (after the new one) whose body is stored. */
+function nearestStoredAncestor(ctx: DbContext, entry: WorkingDoc, record: DocRecord, history: RevHistory): StoredAttachments | undefined {
+  for (let i = 1; i < history.ids.length; i++) {
+    const rev = `${history.start - i}-${history.ids[i]}`;
+    const body = findRevision(record.tree, rev)?.available ? bodyOf(ctx, entry, rev) : undefined;
+    if (body) return body.atts;
+  }
+  return undefined;
+}
+
+/** Merges a new revision into the working document and updates the winner, the counters and the seq. */
+function storeRevision(meta: DbMeta, entry: WorkingDoc, id: string, history: RevHistory, deleted: boolean, body: RevBody): void {
+  const rev = `${history.start}-${history.ids[0]}`;
+  const before = entry.current as DocRecord | undefined;
+  const tree = before ? mergePath(before.tree, history, { deleted }, meta.revsLimit).tree : newTree(history, { deleted });
+  const winner: RevLeaf = sortedLeaves(tree)[0]!;
+  entry.newBodies.set(rev, body);
+  meta.updateSeq += 1;
+  const winnerBody = winner.rev === rev ? body : before && winner.rev === before.winner ? before.winnerBody : entry.newBodies.get(winner.rev);
+  const next: DocRecord = {
+    id,
+    seq: meta.updateSeq,
+    winner: winner.rev,
+    deleted: winner.deleted,
+    tree,
+    // Filled from storage in collectDocOps when the winner moved to a revision stored before this batch.
+    winnerBody: winnerBody ?? { body: '', atts: undefined },
+  };
+  countChange(meta, before, next);
+  entry.current = next;
+}
+
+function countChange(meta: DbMeta, before: DocRecord | undefined, after: DocRecord): void {
+  if (before) {
+    if (before.deleted) meta.delCount -= 1;
+    else meta.docCount -= 1;
+    meta.externalSize -= before.winnerBody.body.length;
+  }
+  if (after.deleted) meta.delCount += 1;
+  else meta.docCount += 1;
+  meta.externalSize += after.winnerBody.body.length;
+}
+
+/**
+ * Storage ops for one changed document. Invariant: the winner's body lives inline in the record, every other
+ * stored revision's body in the `revs` space.
+ */
+function collectDocOps(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, ops: StorageOp[]): void {
+  const { base, current } = entry;
+  const id = current.id;
+  const winnerIsNew = entry.newBodies.has(current.winner);
+  if (!winnerIsNew && base && current.winner !== base.winner) {
+    // An older revision became the winner: move its body inline.
+    const moved = loadRevBody(ctx.storage, base, current.winner);
+    if (moved) {
+      current.winnerBody = moved;
+      meta.externalSize += moved.body.length;
+      ops.push({ type: 'del', space: SPACE.revs, key: revKey(id, current.winner) });
+    }
+  }
+  for (const [rev, body] of entry.newBodies) {
+    if (rev !== current.winner && findRevision(current.tree, rev)) {
+      ops.push({ type: 'put', space: SPACE.revs, key: revKey(id, rev), value: encodeRevBody(body) });
+    }
+  }
+  if (base && base.winner !== current.winner && findRevision(current.tree, base.winner)) {
+    ops.push({ type: 'put', space: SPACE.revs, key: revKey(id, base.winner), value: encodeRevBody(base.winnerBody) });
+  }
+  const space = current.deleted ? SPACE.tombs : SPACE.docs;
+  if (base && base.deleted !== current.deleted) {
+    ops.push({ type: 'del', space: base.deleted ? SPACE.tombs : SPACE.docs, key: id });
+  }
+  ops.push({ type: 'put', space, key: id, value: encodeRecord(current) });
+  if (base) ops.push({ type: 'del', space: SPACE.seqs, key: seqKey(base.seq) });
+  const leaves = sortedLeaves(current.tree).map((leaf) => leaf.rev);
+  ops.push({ type: 'put', space: SPACE.seqs, key: seqKey(current.seq), value: encodeSeqEntry({ id, deleted: current.deleted, leaves }) });
+}
+
+/** The body of `rev` as the batch sees it: added in this batch, or stored. */
+function bodyOf(ctx: DbContext, entry: WorkingDoc, rev: string): RevBody | undefined {
+  return entry.newBodies.get(rev) ?? (entry.base ? loadRevBody(ctx.storage, entry.base, rev) : undefined);
+}
+
+function splitRev(rev: string): [number, string] {
+  const dash = rev.indexOf('-');
+  return [Number(rev.slice(0, dash)), rev.slice(dash + 1)];
+}
+

@@ -1,0 +1,44 @@
+/**
+ * Child process of `durability.test.ts`: writes numbered batches into a SQLite storage as fast as it can and prints
+ * `ack N` after each `write` returns, until the parent kills it with SIGKILL.
+ *
+ * Usage: node --import tsx durability-child.ts <dir> [normal|full]
+ *
+ * Batch N, in one `write`: `docs/doc-N` and `seqs/N` (the same counter in two spaces), `docs/counter` = N, and a
+ * moved marker (`docs/pending-(N-1)` deleted, `docs/pending-N` put). Any half-applied batch breaks one of these.
+ */
+import { SqliteStorageProvider, type SqliteSynchronous } from './sqlite-storage.js';
+import type { StorageOp } from './storage.js';
+
+export const pad = (n: number): string => String(n).padStart(8, '0');
+
+/** The ops of batch `n`; the parent checks the file against exactly this shape. */
+export function batchOps(n: number): StorageOp[] {
+  // ~6 kB per doc so that runs cross WAL auto-checkpoints, where a kill is most interesting.
+  const doc = JSON.stringify({ n, filler: 'x'.repeat(6000) });
+  const ops: StorageOp[] = [
+    { type: 'put', space: 'docs', key: `doc-${pad(n)}`, value: doc },
+    { type: 'put', space: 'seqs', key: pad(n), value: String(n) },
+    { type: 'put', space: 'docs', key: 'counter', value: String(n) },
+    { type: 'put', space: 'docs', key: `pending-${pad(n)}`, value: String(n) },
+  ];
+  if (n > 1) ops.push({ type: 'del', space: 'docs', key: `pending-${pad(n - 1)}` });
+  return ops;
+}
+
+function main(): void {
+  const [dir, mode = 'normal'] = process.argv.slice(2);
+  if (dir === undefined) throw new Error('usage: durability-child.ts <dir> [normal|full]');
+  const provider = new SqliteStorageProvider({ dir, synchronous: mode as SqliteSynchronous });
+  const storage = provider.create('db');
+  // A runaway guard: the parent kills us long before this.
+  const deadline = Date.now() + 15_000;
+  for (let n = 1; Date.now() < deadline; n++) {
+    storage.write(batchOps(n));
+    // Writes to a pipe are synchronous on POSIX, so the parent never sees an ack before its batch returned.
+    process.stdout.write(`ack ${n}\n`);
+  }
+  provider.close();
+}
+
+if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) main();

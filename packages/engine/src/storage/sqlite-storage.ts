@@ -1,0 +1,330 @@
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { isWellFormed } from './compare-utf8.js';
+import { databaseFileName, databaseNameOfFile, spaceTableName } from './sqlite-names.js';
+import type { KeyRange, Storage, StorageOp, StorageProvider } from './storage.js';
+import { checkBounds, checkDatabaseName, checkLimit, checkOps, closedError, isValidDatabaseName } from './storage-checks.js';
+
+/**
+ * How hard a commit pushes data to disk (SQLite's `synchronous` in WAL mode):
+ * - `normal` (default): a commit is written to the WAL before `write` returns but not fsynced, so it survives the
+ *   process being killed (`kill -9`, a crash) but the last commits may be lost if the machine loses power or the OS
+ *   crashes. The database itself is never corrupted either way.
+ * - `full`: every commit is fsynced (with F_FULLFSYNC on macOS), so it also survives power loss; commits are slower.
+ */
+export type SqliteSynchronous = 'normal' | 'full';
+
+export interface SqliteStorageOptions {
+  synchronous?: SqliteSynchronous;
+  /** Create the file when it does not exist (default false: opening a missing file throws). */
+  create?: boolean;
+}
+
+type Row = [key: string, value: string];
+
+/** The cached statements of one space (one table). */
+interface SpaceStatements {
+  readonly table: string;
+  readonly get: Database.Statement<[string], string>;
+  readonly put: Database.Statement<[string, string]>;
+  readonly del: Database.Statement<[string]>;
+  readonly clear: Database.Statement<[]>;
+  /** Range and count statements by shape (which bounds, reverse, limit), prepared on first use. */
+  readonly ranges: Map<number, Database.Statement<Array<string | number>, Row>>;
+  readonly counts: Map<number, Database.Statement<string[], number>>;
+}
+
+// Shape bits of a range query; bound parameters are passed in this order.
+const GT = 1;
+const GTE = 2;
+const LT = 4;
+const LTE = 8;
+const REVERSE = 16;
+const LIMIT = 32;
+
+/**
+ * A `Storage` in one SQLite file, in WAL mode: one `WITHOUT ROWID` table of TEXT keys and values per space. TEXT
+ * with SQLite's default BINARY collation compares UTF-8 bytes, which is exactly the order the interface asks for.
+ */
+export class SqliteStorage implements Storage {
+  private db: Database.Database | undefined;
+  /** Tables that exist in the file; a space without one is empty and reads never create it. */
+  private readonly tables = new Set<string>();
+  private readonly spaces = new Map<string, SpaceStatements>();
+  private readonly pageCount: Database.Statement<[], number>;
+  private readonly pageSize: number;
+  private readonly applyBatch: (ops: readonly StorageOp[], targets: ReadonlyArray<SpaceStatements | undefined>) => void;
+
+  constructor(
+    readonly file: string,
+    options: SqliteStorageOptions = {},
+    private readonly onClose?: (storage: SqliteStorage) => void,
+  ) {
+    const synchronous = checkSynchronous(options.synchronous);
+    const db = new Database(file, { fileMustExist: options.create !== true });
+    try {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') throw new Error(`SQLite refused WAL journal mode for ${file} (got ${String(mode)})`);
+      db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+      if (synchronous === 'full') db.pragma('fullfsync = ON');
+      const names = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+      for (const name of names) this.tables.add(name);
+      this.pageCount = db.prepare<[], number>('PRAGMA page_count').pluck();
+      this.pageSize = Number(db.pragma('page_size', { simple: true }));
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    this.db = db;
+    this.applyBatch = db.transaction((ops: readonly StorageOp[], targets: ReadonlyArray<SpaceStatements | undefined>) => {
+      for (let i = 0; i < ops.length; i++) {
+        const op = ops[i]!;
+        const target = targets[i];
+        if (target === undefined) continue; // a delete in a space that has no table
+        if (op.type === 'put') target.put.run(op.key, op.value);
+        else target.del.run(op.key);
+      }
+    });
+  }
+
+  get(space: string, key: string): string | undefined {
+    this.open();
+    const statements = this.space(space, false);
+    // A key with a lone surrogate cannot have been stored, and SQLite would look up a mangled form of it.
+    if (statements === undefined || !isWellFormed(key)) return undefined;
+    return statements.get.get(key);
+  }
+
+  range(space: string, range?: KeyRange): Array<[key: string, value: string]> {
+    this.open();
+    const limit = checkLimit(range?.limit);
+    const bounds = checkBounds(range);
+    const statements = this.space(space, false);
+    if (statements === undefined || limit === 0) return [];
+    const params: Array<string | number> = [];
+    let shape = this.boundsShape(bounds, params);
+    if (range?.reverse === true) shape |= REVERSE;
+    if (limit !== undefined) {
+      shape |= LIMIT;
+      params.push(limit);
+    }
+    let statement = statements.ranges.get(shape);
+    if (statement === undefined) {
+      statement = this.prepareRange(statements.table, shape);
+      statements.ranges.set(shape, statement);
+    }
+    return statement.all(...params);
+  }
+
+  count(space: string, range?: Omit<KeyRange, 'reverse' | 'limit'>): number {
+    this.open();
+    const bounds = checkBounds(range);
+    const statements = this.space(space, false);
+    if (statements === undefined) return 0;
+    const params: string[] = [];
+    const shape = this.boundsShape(bounds, params);
+    let statement = statements.counts.get(shape);
+    if (statement === undefined) {
+      statement = this.open().prepare<string[], number>(`SELECT count(*) FROM "${statements.table}"${whereClause(shape)}`).pluck();
+      statements.counts.set(shape, statement);
+    }
+    return statement.get(...params) ?? 0;
+  }
+
+  write(ops: readonly StorageOp[]): void {
+    this.open();
+    checkOps(ops);
+    if (ops.length === 0) return;
+    // Tables are created before the transaction (an empty table left by a failed batch is harmless), so that the
+    // statement cache never refers to a table whose creation was rolled back.
+    const targets = new Array<SpaceStatements | undefined>(ops.length);
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      targets[i] = this.space(op.space, op.type === 'put');
+    }
+    this.applyBatch(ops, targets);
+  }
+
+  clearSpace(space: string): void {
+    this.open();
+    this.space(space, false)?.clear.run();
+  }
+
+  sizeInBytes(): number {
+    this.open();
+    return (this.pageCount.get() ?? 0) * this.pageSize;
+  }
+
+  close(): void {
+    const db = this.db;
+    if (db === undefined) return;
+    this.db = undefined;
+    this.spaces.clear();
+    db.close();
+    this.onClose?.(this);
+  }
+
+  private open(): Database.Database {
+    if (this.db === undefined) throw closedError();
+    return this.db;
+  }
+
+  /** The statements of `space`; creates its table when `create`, else `undefined` when it has none. */
+  private space(space: string, create: boolean): SpaceStatements | undefined {
+    const cached = this.spaces.get(space);
+    if (cached !== undefined) return cached;
+    const table = spaceTableName(space);
+    const db = this.open();
+    if (!this.tables.has(table)) {
+      if (!create) return undefined;
+      db.exec(`CREATE TABLE IF NOT EXISTS "${table}" (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID`);
+      this.tables.add(table);
+    }
+    const statements: SpaceStatements = {
+      table,
+      get: db.prepare<[string], string>(`SELECT v FROM "${table}" WHERE k = ?`).pluck(),
+      put: db.prepare<[string, string]>(`INSERT OR REPLACE INTO "${table}" (k, v) VALUES (?, ?)`),
+      del: db.prepare<[string]>(`DELETE FROM "${table}" WHERE k = ?`),
+      clear: db.prepare<[]>(`DELETE FROM "${table}"`),
+      ranges: new Map(),
+      counts: new Map(),
+    };
+    this.spaces.set(space, statements);
+    return statements;
+  }
+
+  /** Shape bits of the given bounds; pushes their values onto `params` in shape-bit order. */
+  private boundsShape(bounds: Omit<KeyRange, 'reverse' | 'limit'> | undefined, params: Array<string | number>): number {
+    if (bounds === undefined) return 0;
+    let shape = 0;
+    if (bounds.gt !== undefined) {
+      shape |= GT;
+      params.push(bounds.gt);
+    }
+    if (bounds.gte !== undefined) {
+      shape |= GTE;
+      params.push(bounds.gte);
+    }
+    if (bounds.lt !== undefined) {
+      shape |= LT;
+      params.push(bounds.lt);
+    }
+    if (bounds.lte !== undefined) {
+      shape |= LTE;
+      params.push(bounds.lte);
+    }
+    return shape;
+  }
+
+  private prepareRange(table: string, shape: number): Database.Statement<Array<string | number>, Row> {
+    const order = shape & REVERSE ? 'DESC' : 'ASC';
+    const limit = shape & LIMIT ? ' LIMIT ?' : '';
+    const sql = `SELECT k, v FROM "${table}"${whereClause(shape)} ORDER BY k ${order}${limit}`;
+    return this.open().prepare<Array<string | number>, Row>(sql).raw(true);
+  }
+}
+
+function checkSynchronous(mode: SqliteSynchronous | undefined): SqliteSynchronous {
+  if (mode === undefined) return 'normal';
+  if (mode !== 'normal' && mode !== 'full') throw new TypeError(`unknown synchronous mode ${String(mode)}`);
+  return mode;
+}
+
+function whereClause(shape: number): string {
+  const terms: string[] = [];
+  if (shape & GT) terms.push('k > ?');
+  if (shape & GTE) terms.push('k >= ?');
+  if (shape & LT) terms.push('k < ?');
+  if (shape & LTE) terms.push('k <= ?');
+  return terms.length === 0 ? '' : ` WHERE ${terms.join(' AND ')}`;
+}
+
+export interface SqliteStorageProviderOptions {
+  /** The directory holding one `<encoded name>.sqlite` file per database; created when missing. */
+  dir: string;
+  /** See `SqliteSynchronous`; `normal` by default. */
+  synchronous?: SqliteSynchronous;
+}
+
+/** Databases as SQLite files in one directory (names encoded by `databaseFileName`). */
+export class SqliteStorageProvider implements StorageProvider {
+  readonly kind = 'sqlite';
+  readonly dir: string;
+  private readonly synchronous: SqliteSynchronous;
+  private readonly handles = new Map<string, Set<SqliteStorage>>();
+
+  constructor(options: SqliteStorageProviderOptions) {
+    this.dir = options.dir;
+    this.synchronous = checkSynchronous(options.synchronous);
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  list(): string[] {
+    const names: string[] = [];
+    for (const file of readdirSync(this.dir)) {
+      const name = databaseNameOfFile(file);
+      if (name !== undefined) names.push(name);
+    }
+    return names;
+  }
+
+  exists(name: string): boolean {
+    return isValidDatabaseName(name) && existsSync(this.fileOf(name));
+  }
+
+  create(name: string): Storage {
+    checkDatabaseName(name);
+    if (this.exists(name)) throw new Error(`database ${JSON.stringify(name)} already exists`);
+    // Companions without a main file are left over from a crash: SQLite would replay a stale WAL into the new file.
+    removeCompanions(this.fileOf(name));
+    return this.track(name, true);
+  }
+
+  open(name: string): Storage {
+    if (!this.exists(name)) throw new Error(`database ${JSON.stringify(name)} does not exist`);
+    return this.track(name, false);
+  }
+
+  /** Closes the database's storages and deletes its file with the WAL companions; a missing database is left alone. */
+  destroy(name: string): void {
+    if (!isValidDatabaseName(name)) return;
+    this.closeHandles(name);
+    const file = this.fileOf(name);
+    // Companions first: a WAL left beside a later database of the same name would be replayed into it.
+    removeCompanions(file);
+    rmSync(file, { force: true });
+  }
+
+  close(): void {
+    for (const name of [...this.handles.keys()]) this.closeHandles(name);
+  }
+
+  private fileOf(name: string): string {
+    return join(this.dir, databaseFileName(name));
+  }
+
+  private track(name: string, create: boolean): SqliteStorage {
+    const storage = new SqliteStorage(this.fileOf(name), { synchronous: this.synchronous, create }, (closed) => {
+      this.handles.get(name)?.delete(closed);
+    });
+    let handles = this.handles.get(name);
+    if (handles === undefined) {
+      handles = new Set();
+      this.handles.set(name, handles);
+    }
+    handles.add(storage);
+    return storage;
+  }
+
+  private closeHandles(name: string): void {
+    const handles = this.handles.get(name);
+    if (handles === undefined) return;
+    this.handles.delete(name);
+    for (const storage of [...handles]) storage.close();
+  }
+}
+
+function removeCompanions(file: string): void {
+  for (const suffix of ['-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
+}
