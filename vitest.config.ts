@@ -10,6 +10,8 @@ export default defineConfig({
       include: ['packages/*/src/**/*.test-d.ts', 'test/**/*.test-d.ts'],
       tsconfig: './tsconfig.json',
     },
+    // Starts pouchdb-server for the http:pouchdb-server conformance backend (skipped when COUCHDB_URL is set).
+    globalSetup: ['./test/http/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

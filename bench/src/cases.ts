@@ -12,8 +12,8 @@ export interface BenchCase {
   readonly title: string;
   /** `ops/s` for throughput cases, `ms` for single large reads. */
   readonly unit: 'ops/s' | 'ms';
-  /** Times the action runs on the same store; the median counts. Only read-only actions repeat. */
-  readonly repeats: number;
+  /** A read-only action repeats on one store; a writing one needs a fresh store for every timed run. */
+  readonly readOnly: boolean;
   /** Required Settee/PouchDB speed ratio. */
   readonly target: number;
   setup(store: Store, scale: number): Promise<() => Promise<number>>;
@@ -42,7 +42,7 @@ export const CASES: readonly BenchCase[] = [
     key: 'bulk',
     title: 'bulk insert 10k (batches of 1k)',
     unit: 'ops/s',
-    repeats: 1,
+    readOnly: false,
     target: 5,
     async setup(store, scale) {
       const total = scaled(LOADED_DOCS, scale);
@@ -58,7 +58,7 @@ export const CASES: readonly BenchCase[] = [
     key: 'put',
     title: '2k sequential puts (new docs)',
     unit: 'ops/s',
-    repeats: 1,
+    readOnly: false,
     target: 3,
     async setup(store, scale) {
       const docs = makePlaylists(0, scaled(SINGLE_OPS, scale));
@@ -72,7 +72,7 @@ export const CASES: readonly BenchCase[] = [
     key: 'get',
     title: '2k gets (random ids of 10k)',
     unit: 'ops/s',
-    repeats: 1,
+    readOnly: true,
     target: 3,
     async setup(store, scale) {
       const among = scaled(LOADED_DOCS, scale);
@@ -88,7 +88,7 @@ export const CASES: readonly BenchCase[] = [
     key: 'update',
     title: '2k get+update (random ids of 10k)',
     unit: 'ops/s',
-    repeats: 1,
+    readOnly: false,
     target: 3,
     async setup(store, scale) {
       const among = scaled(LOADED_DOCS, scale);
@@ -108,7 +108,7 @@ export const CASES: readonly BenchCase[] = [
     key: 'allDocs',
     title: 'allDocs include_docs (10k docs)',
     unit: 'ms',
-    repeats: 3,
+    readOnly: true,
     target: 4,
     async setup(store, scale) {
       const count = scaled(LOADED_DOCS, scale);
@@ -124,7 +124,7 @@ export const CASES: readonly BenchCase[] = [
     key: 'changes',
     title: 'changes since 0 (10k docs)',
     unit: 'ms',
-    repeats: 3,
+    readOnly: true,
     target: 4,
     async setup(store, scale) {
       const count = scaled(LOADED_DOCS, scale);

@@ -2,7 +2,7 @@
  * `npm run bench`: the Settee engine beside PouchDB 9, memory against memory and disk against disk, printed as one
  * table with Settee/PouchDB ratios and the targets met or missed. A report, not a test: nothing here asserts timings.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { CASES } from './cases.js';
 import { CONTENDER_IDS, createContender } from './contenders.js';
 import { makePlaylists, meanJsonBytes } from './docs.js';
@@ -24,6 +24,8 @@ function printMachine(): void {
   console.log('Settee engine vs PouchDB 9');
   console.log(`  cpu:    ${cpu[0]?.model ?? 'unknown'} × ${cpu.length}`);
   console.log(`  node:   ${process.version} (${process.platform}-${process.arch}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);
+  // Other processes on a small machine move every figure; the load average says how busy it was.
+  console.log(`  load:   ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min average at start)`);
   console.log(`  docs:   playlists of ${meanJsonBytes(makePlaylists(0, 1000)).toFixed(0)} bytes of JSON on average`);
   console.log('');
 }
@@ -43,22 +45,20 @@ async function openContenders(): Promise<Map<ContenderId, Contender | Error>> {
 
 async function runCases(contenders: Map<ContenderId, Contender | Error>, results: BenchResults): Promise<void> {
   const gc = exposeGc();
+  const available = [...contenders.values()].filter((c): c is Contender => !(c instanceof Error));
   for (const benchCase of CASES) {
     const outcomes = new Map<ContenderId, Outcome>();
     results.cases.set(benchCase.key, outcomes);
+    const measured = await runCase(benchCase, available, gc);
     const progress: string[] = [];
     for (const [id, contender] of contenders) {
-      if (contender instanceof Error) {
-        outcomes.set(id, { error: message(contender) });
-        continue;
-      }
-      try {
-        const { ms, ops } = await runCase(benchCase, contender, gc);
-        outcomes.set(id, { value: benchCase.unit === 'ms' ? ms : (ops * 1000) / ms });
-        progress.push(`${id} ${ms.toFixed(0)}ms`);
-      } catch (error) {
-        outcomes.set(id, { error: message(error) });
+      const m = contender instanceof Error ? contender : measured.get(id);
+      if (m === undefined || m instanceof Error) {
+        outcomes.set(id, { error: m ? message(m) : 'not run' });
         progress.push(`${id} failed`);
+      } else {
+        outcomes.set(id, { value: benchCase.unit === 'ms' ? m.ms : (m.ops * 1000) / m.ms });
+        progress.push(`${id} ${m.ms.toFixed(0)}ms`);
       }
     }
     console.log(`  ${benchCase.title.padEnd(34)} ${progress.join(', ')}`);
@@ -66,16 +66,19 @@ async function runCases(contenders: Map<ContenderId, Contender | Error>, results
 }
 
 async function runRss(results: BenchResults): Promise<void> {
-  // One child at a time: two cores, and a concurrent child would slow the other's load and skew nothing else.
+  // One child at a time: on two cores, children running together would slow each other's loads.
   for (const id of CONTENDER_IDS) {
     try {
-      const { baselineMb, loadedMb, loadMs } = await measureRss(id, RSS_DOCS);
-      results.rss.set(id, { value: loadedMb - baselineMb });
+      const r = await measureRss(id, RSS_DOCS);
+      results.rss.set(id, { value: r.loadedMb - r.baselineMb });
+      results.heap.set(id, { value: r.loadedHeapMb - r.baselineHeapMb });
       console.log(
-        `  RSS ${id.padEnd(16)} ${baselineMb.toFixed(1)} MB -> ${loadedMb.toFixed(1)} MB (load ${(loadMs / 1000).toFixed(1)} s)`,
+        `  RSS ${id.padEnd(16)} ${r.baselineMb.toFixed(1)} -> ${r.loadedMb.toFixed(1)} MB` +
+          ` (V8 heap ${r.baselineHeapMb.toFixed(1)} -> ${r.loadedHeapMb.toFixed(1)} MB, load ${(r.loadMs / 1000).toFixed(1)} s)`,
       );
     } catch (error) {
       results.rss.set(id, { error: message(error) });
+      results.heap.set(id, { error: message(error) });
       console.log(`  RSS ${id.padEnd(16)} failed: ${message(error)}`);
     }
   }
@@ -84,7 +87,7 @@ async function runRss(results: BenchResults): Promise<void> {
 async function main(): Promise<void> {
   const started = performance.now();
   printMachine();
-  const results: BenchResults = { cases: new Map(), rss: new Map(), rssDocs: RSS_DOCS };
+  const results: BenchResults = { cases: new Map(), rss: new Map(), heap: new Map(), rssDocs: RSS_DOCS };
   const contenders = await openContenders();
   await runCases(contenders, results);
   for (const contender of contenders.values()) if (!(contender instanceof Error)) await contender.close();

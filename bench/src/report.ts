@@ -1,5 +1,6 @@
 import type { BenchCase, CaseKey } from './cases.js';
 import { PAIRS } from './contenders.js';
+import { TIMED_RUNS, WARMUP_SCALE } from './run-case.js';
 import type { ContenderId } from './store.js';
 
 /** A contender's figure on one row, or why it has none. */
@@ -10,6 +11,8 @@ export interface BenchResults {
   cases: Map<CaseKey, Map<ContenderId, Outcome>>;
   /** RSS growth in MB after loading the RSS documents, per contender. */
   rss: Map<ContenderId, Outcome>;
+  /** V8 heap growth in MB in the same children: steadier than RSS, and shows what is JavaScript objects. */
+  heap: Map<ContenderId, Outcome>;
   rssDocs: number;
 }
 
@@ -20,8 +23,8 @@ interface Row {
   title: string;
   unit: 'ops/s' | 'ms' | 'MB';
   outcomes: Map<ContenderId, Outcome> | undefined;
-  /** Speed rows need ratio >= target; the RSS row needs ratio <= target. */
-  target: number;
+  /** Speed rows need ratio >= target; the RSS row needs ratio <= target; no target: information only. */
+  target: number | undefined;
   higherRatioIsBetter: boolean;
 }
 
@@ -34,7 +37,12 @@ function rows(cases: readonly BenchCase[], results: BenchResults): Row[] {
     higherRatioIsBetter: true,
   }));
   const rssTitle = `RSS growth, ${(results.rssDocs / 1000).toFixed(0)}k docs (child)`;
-  return [...caseRows, { title: rssTitle, unit: 'MB', outcomes: results.rss, target: RSS_TARGET, higherRatioIsBetter: false }];
+  const heapTitle = 'V8 heap growth, same children';
+  return [
+    ...caseRows,
+    { title: rssTitle, unit: 'MB', outcomes: results.rss, target: RSS_TARGET, higherRatioIsBetter: false },
+    { title: heapTitle, unit: 'MB', outcomes: results.heap, target: undefined, higherRatioIsBetter: false },
+  ];
 }
 
 /**
@@ -44,6 +52,8 @@ function rows(cases: readonly BenchCase[], results: BenchResults): Row[] {
 function ratio(row: Row, settee: Outcome | undefined, pouchdb: Outcome | undefined): number | undefined {
   if (!settee || !pouchdb || !('value' in settee) || !('value' in pouchdb)) return undefined;
   if (row.unit === 'ms') return pouchdb.value / settee.value;
+  // Growth of a megabyte or less is noise, not a basis for a ratio.
+  if (row.unit === 'MB' && pouchdb.value <= 1) return undefined;
   return settee.value / pouchdb.value;
 }
 
@@ -66,7 +76,34 @@ function table(header: string[], body: string[][]): string {
   return [line(header), rule, ...body.map(line)].join('\n');
 }
 
-/** The comparison table followed by one met/not-met line per target and storage class. */
+function verdictLines(all: readonly Row[]): string[] {
+  const lines: string[] = [];
+  for (const row of all) {
+    const target = row.target;
+    if (target === undefined) continue;
+    for (const pair of PAIRS) {
+      const r = ratio(row, row.outcomes?.get(pair.settee), row.outcomes?.get(pair.pouchdb));
+      const met = r !== undefined && (row.higherRatioIsBetter ? r >= target : r <= target);
+      const verdict = r === undefined ? 'NO DATA' : met ? 'met    ' : 'NOT MET';
+      const wanted = row.higherRatioIsBetter ? `≥ ${target}×` : `≤ ${target}× of PouchDB`;
+      lines.push(`  [${verdict}] ${row.title}, ${pair.storageClass}: ${formatRatio(r)} (target ${wanted})`);
+    }
+  }
+  return lines;
+}
+
+function failureLines(all: readonly Row[]): string[] {
+  const lines: string[] = [];
+  for (const row of all) {
+    if (row.target === undefined) continue; // the heap row repeats the RSS row's failures
+    for (const [id, outcome] of row.outcomes ?? []) {
+      if ('error' in outcome) lines.push(`  ${row.title} / ${id}: ${outcome.error}`);
+    }
+  }
+  return lines;
+}
+
+/** The comparison table, how it was measured, then one met/not-met line per target and storage class. */
 export function renderReport(cases: readonly BenchCase[], results: BenchResults): string {
   const all = rows(cases, results);
   const header = ['Case'];
@@ -80,30 +117,17 @@ export function renderReport(cases: readonly BenchCase[], results: BenchResults)
     }
     return cells;
   });
-
-  const verdicts: string[] = [];
-  for (const row of all) {
-    for (const pair of PAIRS) {
-      const r = ratio(row, row.outcomes?.get(pair.settee), row.outcomes?.get(pair.pouchdb));
-      const wanted = row.higherRatioIsBetter ? `≥ ${row.target}×` : `≤ ${row.target}× of PouchDB`;
-      const verdict = r === undefined ? 'NO DATA' : (row.higherRatioIsBetter ? r >= row.target : r <= row.target) ? 'met    ' : 'NOT MET';
-      verdicts.push(`  [${verdict}] ${row.title}, ${pair.storageClass}: ${formatRatio(r)} (target ${wanted})`);
-    }
-  }
-
-  const failures: string[] = [];
-  for (const row of all) {
-    for (const [id, outcome] of row.outcomes ?? []) {
-      if ('error' in outcome) failures.push(`  ${row.title} / ${id}: ${outcome.error}`);
-    }
-  }
-
+  const failures = failureLines(all);
+  const warmup = `${Math.round(WARMUP_SCALE * 100)}%`;
   return [
     table(header, body),
     'S/P = Settee/PouchDB as a speed factor (ops/s divided, ms inverted); for RSS, Settee MB / PouchDB MB.',
+    `Timings: median of ${TIMED_RUNS} timed runs after a ${warmup}-size warm-up (write cases: a fresh database per run).`,
+    `RSS: growth while loading ${results.rssDocs.toLocaleString('en-US')} docs in batches of 1k, in a fresh process per contender,`,
+    'after gc(), from a baseline taken after 5k warm-up docs (start-up and V8 young-generation growth excluded).',
     '',
     'Targets:',
-    ...verdicts,
+    ...verdictLines(all),
     ...(failures.length > 0 ? ['', 'Failures:', ...failures] : []),
   ].join('\n');
 }

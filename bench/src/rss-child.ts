@@ -1,28 +1,34 @@
 /**
  * Run in a fresh node process by `measure-rss.ts`: loads RSS_DOCS playlists into one contender and prints one JSON
- * line `{ baselineMb, loadedMb, loadMs }`. A separate process keeps other contenders' heaps and caches out of RSS.
+ * line `RssResult`. A separate process keeps other contenders' heaps and caches out of RSS.
  *
  * Usage: node --expose-gc --conditions=settee-source --import tsx src/rss-child.ts <contender-id> [docs]
  */
 import { createContender, isContenderId } from './contenders.js';
 import { makePlaylists } from './docs.js';
-import { exposeGc } from './gc.js';
+import { exposeGc, type Gc } from './gc.js';
 
 export interface RssResult {
   baselineMb: number;
   loadedMb: number;
+  /** V8 heap in use before and after, to tell JavaScript objects from native memory (SQLite, LevelDB, malloc). */
+  baselineHeapMb: number;
+  loadedHeapMb: number;
   loadMs: number;
 }
 
 const BATCH = 1_000;
+const WARMUP_DOCS = 5_000;
 const MB = 1024 * 1024;
 
-async function settledRssMb(gc: () => void): Promise<number> {
-  // Two collections plus a pause let finalizers and background flushes (LevelDB, SQLite) finish first.
+async function settledMemory(gc: Gc): Promise<{ rssMb: number; heapMb: number }> {
+  // A pause lets finalizers and background flushes (LevelDB, SQLite) finish; the last-resort collection then hands
+  // freed pages back to the OS, without which RSS after a plain gc() swung by ±50 MB between identical runs.
   gc();
   await new Promise((resolve) => setTimeout(resolve, 100));
-  gc();
-  return process.memoryUsage().rss / MB;
+  gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  const usage = process.memoryUsage();
+  return { rssMb: usage.rss / MB, heapMb: usage.heapUsed / MB };
 }
 
 async function main(): Promise<void> {
@@ -34,20 +40,27 @@ async function main(): Promise<void> {
   const gc = exposeGc();
   const contender = await createContender(id);
   const store = await contender.openFresh();
-  // One write before the baseline, so lazily created structures (statements, log files) count as fixed cost.
-  await store.bulkInsert(makePlaylists(total, 1));
-  const baselineMb = await settledRssMb(gc);
+  // Warm-up writes before the baseline (ids after the measured ones), so lazily created structures (statements,
+  // log files) and the grown V8 young generation count as fixed cost rather than as the documents' memory.
+  for (let from = total; from < total + WARMUP_DOCS; from += BATCH) await store.bulkInsert(makePlaylists(from, BATCH));
+  const baseline = await settledMemory(gc);
 
   const start = performance.now();
   for (let from = 0; from < total; from += BATCH) {
     await store.bulkInsert(makePlaylists(from, Math.min(BATCH, total - from)));
   }
   const loadMs = performance.now() - start;
-  const loadedMb = await settledRssMb(gc);
+  const loaded = await settledMemory(gc);
 
   await store.destroy();
   await contender.close();
-  const result: RssResult = { baselineMb, loadedMb, loadMs };
+  const result: RssResult = {
+    baselineMb: baseline.rssMb,
+    loadedMb: loaded.rssMb,
+    baselineHeapMb: baseline.heapMb,
+    loadedHeapMb: loaded.heapMb,
+    loadMs,
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

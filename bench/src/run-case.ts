@@ -1,5 +1,5 @@
 import type { BenchCase } from './cases.js';
-import type { Contender } from './store.js';
+import type { Contender, ContenderId, Store } from './store.js';
 
 /** What one contender achieved on one case: the median time of the timed action and its operation count. */
 export interface Measurement {
@@ -7,36 +7,85 @@ export interface Measurement {
   ops: number;
 }
 
-const WARMUP_SCALE = 0.1;
+/** Timed runs per case; the median is reported, so one run disturbed by another process does not decide. */
+export const TIMED_RUNS = 3;
+/** Warm-up size as a fraction of the case. */
+export const WARMUP_SCALE = 0.1;
 
-/** Warms up on a throwaway small database, then times the case on a fresh full-size one. */
+type Action = () => Promise<number>;
+
+/**
+ * Times one case on every contender. Runs go round-robin (run 1 of each contender, then run 2 of each, ...) so a
+ * burst of load from another process spreads over all contenders instead of sinking one. A writing case gets a
+ * fresh full-size database per run; a read-only one repeats on one fresh database per contender.
+ */
 export async function runCase(
   benchCase: BenchCase,
-  contender: Contender,
+  contenders: readonly Contender[],
   gc: () => void,
-  warmupScale = WARMUP_SCALE,
-): Promise<Measurement> {
-  const warm = await contender.openFresh();
-  const warmAction = await benchCase.setup(warm, warmupScale);
-  for (let i = 0; i < benchCase.repeats; i++) await warmAction();
-  await warm.destroy();
+): Promise<Map<ContenderId, Measurement | Error>> {
+  const times = new Map<ContenderId, number[]>();
+  const ops = new Map<ContenderId, number>();
+  const failed = new Map<ContenderId, Error>();
+  const readOnlyStores = new Map<ContenderId, { store: Store; action: Action }>();
 
-  const store = await contender.openFresh();
-  try {
-    const action = await benchCase.setup(store, 1);
-    const times: number[] = [];
-    let ops = 0;
-    for (let i = 0; i < benchCase.repeats; i++) {
-      // Collect the setup's garbage first so one contender does not pay for another's (or its own loading).
-      gc();
-      const start = performance.now();
-      ops = await action();
-      times.push(performance.now() - start);
+  const attempt = async (contender: Contender, work: () => Promise<void>) => {
+    if (failed.has(contender.id)) return;
+    try {
+      await work();
+    } catch (error) {
+      failed.set(contender.id, error instanceof Error ? error : new Error(String(error)));
     }
-    return { ms: median(times), ops };
-  } finally {
-    await store.destroy();
+  };
+
+  const timeOnce = async (contender: Contender, action: Action) => {
+    // Collect the setup's garbage first so no run pays for loading or for an earlier run.
+    gc();
+    const start = performance.now();
+    const count = await action();
+    const elapsed = performance.now() - start;
+    times.set(contender.id, [...(times.get(contender.id) ?? []), elapsed]);
+    ops.set(contender.id, count);
+  };
+
+  for (const contender of contenders) {
+    await attempt(contender, async () => {
+      const warm = await contender.openFresh();
+      try {
+        await (await benchCase.setup(warm, WARMUP_SCALE))();
+      } finally {
+        await warm.destroy();
+      }
+      if (benchCase.readOnly) {
+        const store = await contender.openFresh();
+        readOnlyStores.set(contender.id, { store, action: await benchCase.setup(store, 1) });
+      }
+    });
   }
+
+  for (let run = 0; run < TIMED_RUNS; run++) {
+    for (const contender of contenders) {
+      await attempt(contender, async () => {
+        const prepared = readOnlyStores.get(contender.id);
+        if (prepared) return timeOnce(contender, prepared.action);
+        const store = await contender.openFresh();
+        try {
+          await timeOnce(contender, await benchCase.setup(store, 1));
+        } finally {
+          await store.destroy();
+        }
+      });
+    }
+  }
+
+  for (const { store } of readOnlyStores.values()) await store.destroy();
+
+  const results = new Map<ContenderId, Measurement | Error>();
+  for (const contender of contenders) {
+    const error = failed.get(contender.id);
+    results.set(contender.id, error ?? { ms: median(times.get(contender.id) ?? []), ops: ops.get(contender.id) ?? 0 });
+  }
+  return results;
 }
 
 function median(values: number[]): number {

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerAdapter } from '@settee/core';
 import { createEngine } from '@settee/engine';
+import { createHttpAdapter } from '@settee/http';
+import { inject } from 'vitest';
+import { POUCHDB_SERVER_QUIRKS, type Quirk } from './quirks.js';
 
 /** One Settee backend the conformance suite runs against. */
 export interface Backend {
@@ -19,6 +22,11 @@ export interface Backend {
   readonly shared: boolean;
   /** When set, the backend cannot run yet: its tests are reported as skipped with this note. */
   readonly pending?: string;
+  /**
+   * Known, named differences of this server from CouchDB 3 (see quirks.ts). A test consults one quirk at the one
+   * assertion it affects; backends without quirks (the engines, a real CouchDB) are held to CouchDB's answer.
+   */
+  readonly quirks?: ReadonlySet<Quirk>;
 }
 
 const memoryEngine: Backend = {
@@ -56,24 +64,37 @@ const sqliteEngine: Backend = {
 };
 
 /**
- * A real CouchDB 3.x at `COUCHDB_URL` (e.g. `http://admin:password@127.0.0.1:5984`), or a pouchdb-server.
- * Placeholder: the HTTP adapter `@settee/http` does not exist yet. When it does, `open` becomes
- * `createHttpAdapter({ url: process.env.COUCHDB_URL })` (or whatever its factory is called) and `pending` goes away.
- * It is `shared`: the suite only touches the uniquely named scratch databases it creates.
+ * A server reached through `@settee/http`. It is `shared`: the suite only touches the uniquely named scratch
+ * databases it creates, so parallel test files (and other clients) can use the same server.
  */
-function remoteCouchDb(url: string): Backend {
+function httpBackend(name: string, url: string, quirks: ReadonlySet<Quirk> = new Set()): Backend {
   return {
-    name: 'http:couchdb',
+    name,
     shared: true,
-    pending: `COUCHDB_URL is set (${url.replace(/\/\/[^@/]*@/, '//***@')}) but @settee/http does not exist yet`,
-    open: () => Promise.reject(new Error('@settee/http does not exist yet')),
-    close: async () => {},
+    quirks,
+    open: async () => createHttpAdapter({ url }),
+    close: (adapter) => adapter.close(),
   };
 }
+
+/** The pouchdb-server test/http/global-setup.ts started, unless COUCHDB_URL names a real CouchDB instead. */
+function pouchdbServerUrl(): string {
+  try {
+    return inject('pouchdbServerUrl');
+  } catch {
+    return '';
+  }
+}
+
+const remote: Backend[] = process.env['COUCHDB_URL']
+  ? [httpBackend('http:couchdb', process.env['COUCHDB_URL'])]
+  : pouchdbServerUrl()
+    ? [httpBackend('http:pouchdb-server', pouchdbServerUrl(), POUCHDB_SERVER_QUIRKS)]
+    : [];
 
 /** Every backend the suite runs against, in the order they are reported. */
 export const backends: readonly Backend[] = [
   memoryEngine,
   sqliteEngine,
-  ...(process.env['COUCHDB_URL'] ? [remoteCouchDb(process.env['COUCHDB_URL'])] : []),
+  ...remote,
 ];

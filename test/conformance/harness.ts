@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { NotFoundError, type DatabaseAdapter, type ServerAdapter } from '@settee/core';
 import type { Backend } from './backends.js';
+import { quirkThatSkips } from './quirks.js';
 
 /** What a conformance test uses: the backend's server and scratch databases that clean up after themselves. */
 export interface Harness {
@@ -46,6 +47,8 @@ export function useBackend(backend: Backend): Harness {
 
   beforeEach((ctx) => {
     if (backend.pending !== undefined) ctx.skip(backend.pending);
+    const quirk = quirkThatSkips(backend, ctx.task.file.name, ctx.task.name);
+    if (quirk !== undefined) ctx.skip(quirk);
   });
 
   afterEach(async () => {

@@ -2,3 +2,4 @@ export * from './json.js';
 export * from './errors/index.js';
 export * from './adapter/index.js';
 export { redactCredentials } from './redact.js';
+export * from './mango/index.js';

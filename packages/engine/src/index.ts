@@ -1,5 +1,15 @@
 export { createEngine, Engine, type EngineOptions } from './engine.js';
-export type { Storage, StorageProvider, KeyRange, StorageOp } from './storage/storage.js';
-export { MemoryStorageProvider } from './storage/memory-storage.js';
-export { SqliteStorageProvider } from './storage/sqlite-storage.js';
+export {
+  MemoryStorage,
+  MemoryStorageProvider,
+  SqliteStorage,
+  SqliteStorageProvider,
+  type KeyRange,
+  type SqliteStorageOptions,
+  type SqliteStorageProviderOptions,
+  type SqliteSynchronous,
+  type Storage,
+  type StorageOp,
+  type StorageProvider,
+} from './storage/index.js';
 export { ENGINE_VERSION } from './version.js';

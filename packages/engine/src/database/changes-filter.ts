@@ -1,5 +1,6 @@
 import { BadRequestError, NotFoundError, isJsonObject, type ChangesOptions, type Document } from '@settee/core';
-import { compileSelector, normalizeSelector } from '../mango/index.js';
+import { normalizeSelector } from '@settee/core';
+import { compileSelector } from '../mango/index.js';
 import { DESIGN_PREFIX } from './doc-ids.js';
 import type { SeqEntry } from './records.js';
 

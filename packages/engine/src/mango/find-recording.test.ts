@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isSetteeError, type JsonObject, type JsonValue } from '@settee/core';
+import { isSetteeError, normalizeSelector, type JsonObject, type JsonValue } from '@settee/core';
 import { collate } from '../collate/collate.js';
 import { compareRawStrings } from '../collate/compare-raw.js';
 import { BAD_PATH, compilePath, getField, NOT_FOUND } from './get-field.js';
+import { parseFields, projectFields } from './find-fields.js';
+import { parseSort } from './find-sort.js';
 import { compileSelector } from './match-selector.js';
-import { normalizeSelector } from './normalize-selector.js';
 import { parseField } from './parse-field.js';
 
 /**
@@ -162,5 +163,48 @@ describe('normalizeSelector gives the selector CouchDB _explain shows', () => {
   it.each(explains.map((s) => [s.note!, s] as const))('%s', (_note, step) => {
     const request = step.request!.body as FindRequest;
     expect(normalizeSelector(request.selector!)).toEqual((step.response!.body as { selector: JsonValue }).selector);
+  });
+});
+
+describe('projection and request parsing replay find.json', () => {
+  const answered = findSteps.filter((s) => s.response!.status === 200);
+
+  it('projects every returned document exactly like CouchDB (fields, nested fields, whole docs)', () => {
+    let projected = 0;
+    for (const step of answered) {
+      const request = step.request!.body as FindRequest & { fields?: JsonValue };
+      const database = /^\/(\w+)\//.exec(step.request!.path)![1]!;
+      const byId = new Map(databases.get(database)!.map((d) => [d._id, d]));
+      const fields = parseFields(request.fields);
+      for (const returned of (step.response!.body as { docs: Doc[] }).docs) {
+        expect(projectFields(byId.get(returned._id)!, fields), step.note).toEqual(returned);
+        projected++;
+      }
+    }
+    expect(projected).toBeGreaterThan(300);
+  });
+
+  it.each(
+    findSteps
+      .filter((s) => /^(fields is|sort is|sort direction)/.test(s.note ?? ''))
+      .map((s) => [s.note!, s] as const),
+  )('%s', (_note, step) => {
+    const request = step.request!.body as { fields?: JsonValue; sort?: JsonValue };
+    const body = step.response!.body as { error: string; reason: string };
+    const error = errorOf(() => {
+      parseFields(request.fields);
+      parseSort(request.sort);
+    });
+    expect(error).toEqual({ status: 400, error: body.error, reason: body.reason });
+  });
+
+  it('reads sort specs', () => {
+    expect(parseSort(['a', { b: 'asc' }])).toEqual([
+      { field: 'a', direction: 'asc' },
+      { field: 'b', direction: 'asc' },
+    ]);
+    expect(errorOf(() => parseSort([{ a: 'asc' }, { b: 'desc' }]))).toMatchObject({ error: 'unsupported_mixed_sort' });
+    expect(errorOf(() => parseSort([''])))
+      .toEqual({ status: 400, error: 'invalid_sort_field', reason: 'Invalid sort field: <<>>' });
   });
 });

@@ -1,5 +1,5 @@
 import { BadRequestError, InternalServerError, type JsonValue } from '@settee/core';
-import { formatErlangTerm } from './erlang-format.js';
+import { formatErlangTerm } from '@settee/core';
 
 /**
  * The errors CouchDB's Mango raises while normalising and matching selectors, with its exact error names and

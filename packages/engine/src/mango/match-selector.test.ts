@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isSetteeError, type JsonValue } from '@settee/core';
 import { compileSelector, matchesSelector } from './match-selector.js';
-import { normalizeSelector } from './normalize-selector.js';
+import { normalizeSelector } from '@settee/core';
 
 const matches = (doc: JsonValue, selector: JsonValue) => matchesSelector(doc, normalizeSelector(selector));
 

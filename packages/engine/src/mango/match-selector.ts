@@ -4,9 +4,8 @@ import { compareRaw } from '../collate/compare-raw.js';
 import { compareStrings } from '../collate/compare-strings.js';
 import { BAD_PATH, compilePath, getField, NOT_FOUND } from './get-field.js';
 import { badArg, badArith, invalidOperator } from './mango-errors.js';
-import { normalizeSelector, type NormalizedSelector } from './normalize-selector.js';
+import { compileMangoRegex, normalizeSelector, type NormalizedSelector } from '@settee/core';
 import { parseField } from './parse-field.js';
-import { compileMangoRegex } from './pcre-regex.js';
 import { termEquals } from './term-equals.js';
 
 /** A compiled selector: true when the document (its JSON body, with `_id` and `_rev`) matches. */

@@ -1,16 +1,15 @@
+import { MangoSelectorError, parseField as parseFieldStrictly } from '@settee/core';
 import { invalidFieldName } from './mango-errors.js';
 
 /**
- * Splits a Mango field name into its path segments: "address.city" -> ["address", "city"]. A dot preceded by a
- * backslash belongs to the name ("dotted\\.key" -> ["dotted.key"]); like CouchDB, every backslash is then dropped
- * from each segment. An empty segment ("a..b", ".a", "a.") is an error.
+ * Core's field-path parser, answering an empty segment ("a..b") the way a CouchDB server does (500
+ * `unknown_error`) instead of core's clearer client-side 400, so the engine and a server agree.
  */
 export function parseField(field: string): string[] {
-  const segments = field.includes('\\') ? field.split(UNESCAPED_DOT) : field.split('.');
-  return segments.map((segment) => {
-    if (segment === '') throw invalidFieldName(field);
-    return segment.includes('\\') ? segment.replaceAll('\\', '') : segment;
-  });
+  try {
+    return parseFieldStrictly(field);
+  } catch (error) {
+    if (error instanceof MangoSelectorError && error.error === 'invalid_field_name') throw invalidFieldName(field);
+    throw error;
+  }
 }
-
-const UNESCAPED_DOT = /(?<!\\)\./;

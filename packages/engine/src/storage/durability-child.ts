@@ -42,3 +42,4 @@ function main(): void {
 }
 
 if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) main();
+// touch

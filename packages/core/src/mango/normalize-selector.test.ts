@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isSetteeError, type JsonValue } from '@settee/core';
+import { isSetteeError } from '../errors/index.js';
+import type { JsonValue } from '../json.js';
 import { normalizeSelector } from './normalize-selector.js';
 
 function failure(selector: JsonValue): { status: number; error: string; reason: string } {

@@ -1,4 +1,4 @@
-import type { JsonValue } from '@settee/core';
+import type { JsonValue } from '../json.js';
 
 /**
  * Formats a JSON value the way Erlang's `io_lib:format("~w", [Term])` prints CouchDB's JSON term, because Mango

@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject, type JsonValue } from '@settee/core';
+import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import { badArg, badField, invalidOperator, invalidSelectorJson, missingFieldName, notSupported } from './mango-errors.js';
 import { compileMangoRegex } from './pcre-regex.js';
 

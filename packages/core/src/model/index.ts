@@ -1,0 +1,10 @@
+export { Doc } from './doc.js';
+export { model } from './model-decorator.js';
+export { field, type FieldDecorator, type FieldMismatch } from './field-decorator.js';
+export { index, type PropertyIndexDecorator, type ClassIndexDecorator } from './index-decorator.js';
+export type { IndexDefinition, IndexField, IndexOptions } from './index-definition.js';
+export type { IdStrategy } from './id-strategy.js';
+export type { ModelOptions } from './model-options.js';
+export type { ModelClass, ModelData, CreateInput, DataKey, ValidationMode } from './model-types.js';
+export { modelDefinition, type ModelDefinition } from './model-definition.js';
+export { revisionOf } from './entity-state.js';

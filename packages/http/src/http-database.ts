@@ -1,0 +1,283 @@
+import type { Observable } from 'rxjs';
+import type {
+  AllDocsOptions,
+  AllDocsResponse,
+  AttachmentData,
+  BulkDocsInput,
+  BulkDocsOptions,
+  BulkGetOptions,
+  BulkGetRequest,
+  BulkGetResponse,
+  BulkWriteResult,
+  ChangesOptions,
+  ChangesResponse,
+  ChangesRow,
+  DatabaseAdapter,
+  DbInfo,
+  Document,
+  DocumentInput,
+  GetAttachmentOptions,
+  GetOptions,
+  JsonObject,
+  LiveChangesOptions,
+  LocalDocsResponse,
+  OkResponse,
+  OpenRevsEntry,
+  OpenRevsOptions,
+  PutOptions,
+  RevsDiffRequest,
+  RevsDiffResponse,
+  SecurityObject,
+  WriteResult,
+} from '@settee/core';
+import { changesRequest } from './changes-request.js';
+import type { HttpClient } from './http-client.js';
+import { liveChangesFeed, type LiveFeedSettings } from './live-changes.js';
+import type { CallOptions } from './options.js';
+import { encodeAttachmentName, encodeDbName, encodeDocId, joinPath, type Query } from './url.js';
+
+/** What a database handle shares with its server adapter. */
+export interface DatabaseContext {
+  readonly client: HttpClient;
+  readonly feed: LiveFeedSettings;
+  /** Tracks a live feed so that `close()` can end it; returns the unregister function. */
+  readonly register: (controller: AbortController) => () => void;
+}
+
+type ListOptions = Pick<AllDocsOptions, 'startkey' | 'endkey' | 'limit' | 'skip' | 'descending' | 'include_docs' | 'keys'>;
+
+const EMPTY = new Uint8Array(0);
+
+const BASE64_MD5 = /^[A-Za-z0-9+/]{22}==$/;
+
+/**
+ * The attachment's MD5 (base64) from its headers: `Content-MD5` when sent, else CouchDB's ETag, which is the quoted
+ * base64 MD5 of the attachment (the stub digest without `md5-`).
+ */
+export function attachmentMd5(headers: Headers): string | undefined {
+  const md5 = headers.get('content-md5');
+  if (md5 !== null && BASE64_MD5.test(md5)) return md5;
+  const etag = headers.get('etag')?.replace(/^"|"$/g, '');
+  return etag !== undefined && BASE64_MD5.test(etag) ? etag : undefined;
+}
+
+/** The id of a document to PUT; callers without types may pass a non-string, which CouchDB then refuses. */
+function idOf(doc: { _id?: unknown }): string {
+  return String(doc._id);
+}
+
+/**
+ * One CouchDB database over HTTP: each contract method is one request to the endpoint of the same meaning, and
+ * answers are passed through as CouchDB sends them. Every method takes an optional trailing `{ signal }`.
+ */
+export class HttpDatabase implements DatabaseAdapter {
+  readonly name: string;
+  readonly #context: DatabaseContext;
+  readonly #path: string;
+
+  constructor(context: DatabaseContext, name: string) {
+    this.#context = context;
+    this.name = name;
+    this.#path = encodeDbName(name);
+  }
+
+  /** The encoded database path, relative to the server root. */
+  get path(): string {
+    return this.#path;
+  }
+
+  protected get client(): HttpClient {
+    return this.#context.client;
+  }
+
+  protected docPath(id: string): string {
+    return joinPath(this.#path, encodeDocId(id));
+  }
+
+  info(call?: CallOptions): Promise<DbInfo> {
+    return this.client.json({ method: 'GET', path: this.#path, signal: call?.signal });
+  }
+
+  get<T extends object = JsonObject>(id: string, options: GetOptions = {}, call?: CallOptions): Promise<Document<T>> {
+    return this.client.json({ method: 'GET', path: this.docPath(id), query: options as Query, signal: call?.signal });
+  }
+
+  getOpenRevs(id: string, revs: 'all' | string[], options: OpenRevsOptions = {}, call?: CallOptions): Promise<OpenRevsEntry[]> {
+    return this.client.json({
+      method: 'GET',
+      path: this.docPath(id),
+      query: { ...(options as Query), open_revs: revs === 'all' ? 'all' : revs },
+      // Without it CouchDB answers multipart/mixed.
+      headers: { accept: 'application/json' },
+      signal: call?.signal,
+    });
+  }
+
+  put<T extends object = JsonObject>(
+    doc: DocumentInput<T> & { _id: string },
+    options: PutOptions = {},
+    call?: CallOptions,
+  ): Promise<WriteResult> {
+    return this.client.json({
+      method: 'PUT',
+      path: this.docPath(idOf(doc)),
+      query: options as Query,
+      json: doc,
+      signal: call?.signal,
+    });
+  }
+
+  post<T extends object = JsonObject>(doc: DocumentInput<T>, options: PutOptions = {}, call?: CallOptions): Promise<WriteResult> {
+    return this.client.json({ method: 'POST', path: this.#path, query: options as Query, json: doc, signal: call?.signal });
+  }
+
+  remove(id: string, rev: string, call?: CallOptions): Promise<WriteResult> {
+    return this.client.json({ method: 'DELETE', path: this.docPath(id), query: { rev }, signal: call?.signal });
+  }
+
+  bulkDocs<T extends object = JsonObject>(
+    docs: BulkDocsInput<T>,
+    options: BulkDocsOptions = {},
+    call?: CallOptions,
+  ): Promise<BulkWriteResult[]> {
+    return this.client.json({
+      method: 'POST',
+      path: joinPath(this.#path, '_bulk_docs'),
+      json: { ...options, docs },
+      signal: call?.signal,
+    });
+  }
+
+  bulkGet(docs: readonly BulkGetRequest[], options: BulkGetOptions = {}, call?: CallOptions): Promise<BulkGetResponse> {
+    return this.client.json({
+      method: 'POST',
+      path: joinPath(this.#path, '_bulk_get'),
+      query: options as Query,
+      json: { docs },
+      idempotent: true,
+      signal: call?.signal,
+    });
+  }
+
+  allDocs(options: AllDocsOptions = {}, call?: CallOptions): Promise<AllDocsResponse> {
+    return this.#list('_all_docs', options, call);
+  }
+
+  localDocs(options: ListOptions = {}, call?: CallOptions): Promise<LocalDocsResponse> {
+    return this.#list('_local_docs', options, call);
+  }
+
+  /** `_all_docs`-like listings: GET with query parameters, or POST when `keys` is given (it may be long). */
+  #list<R>(endpoint: string, options: AllDocsOptions, call: CallOptions | undefined): Promise<R> {
+    const { keys, ...query } = options;
+    return this.client.json({
+      method: keys === undefined ? 'GET' : 'POST',
+      path: joinPath(this.#path, endpoint),
+      query: query as Query,
+      ...(keys === undefined ? {} : { json: { keys } }),
+      idempotent: true,
+      signal: call?.signal,
+    });
+  }
+
+  changes(options: ChangesOptions = {}, call?: CallOptions): Promise<ChangesResponse> {
+    return this.client.json({ ...changesRequest(this.#path, options), signal: call?.signal });
+  }
+
+  liveChanges(options: LiveChangesOptions = {}): Observable<ChangesRow> {
+    return liveChangesFeed(this.client, this.#path, options, this.#context.feed, this.#context.register);
+  }
+
+  revsDiff(request: RevsDiffRequest, call?: CallOptions): Promise<RevsDiffResponse> {
+    return this.client.json({
+      method: 'POST',
+      path: joinPath(this.#path, '_revs_diff'),
+      json: request,
+      idempotent: true,
+      signal: call?.signal,
+    });
+  }
+
+  async getAttachment(docId: string, name: string, options: GetAttachmentOptions = {}, call?: CallOptions): Promise<AttachmentData> {
+    const answer = await this.client.bytes({
+      method: 'GET',
+      path: joinPath(this.docPath(docId), encodeAttachmentName(name)),
+      query: options as Query,
+      headers: { accept: '*/*' },
+      signal: call?.signal,
+    });
+    const data = answer.body;
+    const contentType = answer.headers.get('content-type') ?? 'application/octet-stream';
+    const md5 = attachmentMd5(answer.headers);
+    const digest = md5 === undefined ? await this.#stubDigest(docId, name, options.rev, call) : `md5-${md5}`;
+    return { data, content_type: contentType, digest, length: data.byteLength };
+  }
+
+  /** Servers whose headers carry no MD5 (pouchdb-server): the digest from the document's attachment stub. */
+  async #stubDigest(docId: string, name: string, rev: string | undefined, call: CallOptions | undefined): Promise<string> {
+    const doc = await this.get(docId, rev === undefined ? {} : { rev }, call);
+    const stub = doc._attachments?.[name];
+    return stub?.digest ?? '';
+  }
+
+  putAttachment(
+    docId: string,
+    name: string,
+    data: Uint8Array,
+    contentType: string,
+    rev?: string,
+    call?: CallOptions,
+  ): Promise<WriteResult> {
+    return this.client.json({
+      method: 'PUT',
+      path: joinPath(this.docPath(docId), encodeAttachmentName(name)),
+      query: { rev },
+      body: data,
+      contentType,
+      signal: call?.signal,
+    });
+  }
+
+  removeAttachment(docId: string, name: string, rev: string, call?: CallOptions): Promise<WriteResult> {
+    return this.client.json({
+      method: 'DELETE',
+      path: joinPath(this.docPath(docId), encodeAttachmentName(name)),
+      query: { rev },
+      signal: call?.signal,
+    });
+  }
+
+  getSecurity(call?: CallOptions): Promise<SecurityObject> {
+    return this.client.json({ method: 'GET', path: joinPath(this.#path, '_security'), signal: call?.signal });
+  }
+
+  putSecurity(security: SecurityObject, call?: CallOptions): Promise<OkResponse> {
+    return this.client.json({ method: 'PUT', path: joinPath(this.#path, '_security'), json: security, signal: call?.signal });
+  }
+
+  getRevsLimit(call?: CallOptions): Promise<number> {
+    return this.client.json({ method: 'GET', path: joinPath(this.#path, '_revs_limit'), signal: call?.signal });
+  }
+
+  putRevsLimit(limit: number, call?: CallOptions): Promise<OkResponse> {
+    return this.client.json({ method: 'PUT', path: joinPath(this.#path, '_revs_limit'), json: limit, signal: call?.signal });
+  }
+
+  compact(call?: CallOptions): Promise<OkResponse> {
+    // CouchDB refuses _compact without a JSON content type (415), even though it reads no body.
+    return this.client.json({
+      method: 'POST',
+      path: joinPath(this.#path, '_compact'),
+      body: EMPTY,
+      contentType: 'application/json',
+      signal: call?.signal,
+    });
+  }
+
+  purge(
+    request: Record<string, string[]>,
+    call?: CallOptions,
+  ): Promise<{ purge_seq: string | number | null; purged: Record<string, string[]> }> {
+    return this.client.json({ method: 'POST', path: joinPath(this.#path, '_purge'), json: request, signal: call?.signal });
+  }
+}

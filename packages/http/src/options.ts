@@ -1,0 +1,55 @@
+/** How the adapter authenticates. Credentials in the URL's user info mean `basic` unless `auth` says otherwise. */
+export type HttpAuth =
+  /** `Authorization: Basic` on every request. */
+  | { readonly type: 'basic'; readonly username: string; readonly password: string }
+  /**
+   * Cookie session through `/_session`: logs in on first use, logs in again once when a request gets 401, logs out
+   * on `close()`. Username and password default to the URL's user info.
+   */
+  | { readonly type: 'session'; readonly username?: string; readonly password?: string }
+  /** `Authorization: Bearer <token>` (CouchDB's JWT handler); a function is asked before each request. */
+  | { readonly type: 'jwt'; readonly token: string | (() => string | Promise<string>) };
+
+/** Retries of idempotent requests after network errors, truncated bodies, 429 and 5xx answers. */
+export interface HttpRetryOptions {
+  /** Retries after the first attempt. Default 2. */
+  readonly limit?: number;
+  /** Upper bound of the first delay in ms; it doubles per retry, each delay drawn at random below it. Default 100. */
+  readonly baseDelay?: number;
+  /** Cap of any one delay in ms. Default 2000. */
+  readonly maxDelay?: number;
+}
+
+/** How the live changes feed reconnects after its connection ends or fails. */
+export interface HttpFeedOptions {
+  /** Milliseconds between server heartbeats on a continuous feed. Default 10,000. */
+  readonly heartbeat?: number;
+  /** First reconnection delay in ms; doubles per consecutive failure, with jitter. Default 100. */
+  readonly reconnectDelay?: number;
+  /** Cap of the reconnection delay in ms. Default 10,000. */
+  readonly maxReconnectDelay?: number;
+}
+
+/** Options of `createHttpAdapter`. */
+export interface HttpAdapterOptions {
+  /** The server's URL, e.g. `http://admin:secret@127.0.0.1:5984` (user info is taken out and never shown). */
+  readonly url: string;
+  readonly auth?: HttpAuth;
+  /** Headers sent with every request (proxy auth, tracing). Values are never put in messages. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The fetch implementation under ky. Default: on Node, a keep-alive `node:http` transport (about twice the
+   * request rate of the built-in fetch on loopback); elsewhere `globalThis.fetch`.
+   */
+  readonly fetch?: typeof globalThis.fetch;
+  /** Milliseconds a request (headers and body) may take; `false` for none. Feeds are not limited. Default 60,000. */
+  readonly timeout?: number | false;
+  /** Retry policy of idempotent requests; `false` disables retries. */
+  readonly retry?: HttpRetryOptions | false;
+  readonly feed?: HttpFeedOptions;
+}
+
+/** Per-call options every HTTP adapter method accepts as its last argument where the contract leaves room. */
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}

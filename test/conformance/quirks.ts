@@ -1,0 +1,279 @@
+// Named differences of pouchdb-server 4.2 (PouchDB 7 on MemDOWN behind express-pouchdb) from CouchDB 3.4.3, found by
+// running this suite through @settee/http against it. A backend lists the quirks it has; a test broken by one is
+// skipped on that backend only, with the quirk's name and what the server does instead. The engines and a real
+// CouchDB (COUCHDB_URL) have no quirks and are held to CouchDB's recorded answers everywhere. Entries are
+// "<file>: <test title>" (file without .test.ts; it.each titles as vitest prints them).
+import type { Backend } from './backends.js';
+
+interface QuirkInfo {
+  /** What the server does instead of what CouchDB does. */
+  readonly differs: string;
+  /** The tests whose assertions it breaks. */
+  readonly tests: readonly string[];
+}
+
+const POUCHDB_SERVER = {
+  'crashes-on-attachment-without-data': {
+    differs: 'an inline attachment with neither data nor stub crashes the whole server process (binaryMd5 of undefined)',
+    tests: ["attachments: rejects 'neither data nor stub' with 400 Invalid attachment data"],
+  },
+  'rev-hashes': {
+    differs: "revision ids are the md5 of PouchDB's own JSON of the body, not CouchDB's hash, so every recorded revision differs (and recorded revisions given back as `_rev` conflict)",
+    tests: [
+      "all-docs: lists live documents in raw id order; deleted and _local documents are absent",
+      "all-docs: include_docs adds each winning document; conflicts adds _conflicts to it",
+      "all-docs: conflicts without include_docs changes nothing",
+      "all-docs: keeps the order of keys, repeats, gives error rows for missing ids and deleted rows for deleted ones",
+      "all-docs: with include_docs a deleted key has doc null",
+      "all-docs: descending reverses the keys; limit and skip apply to them",
+      "all-docs: refuses keys together with startkey",
+      "all-docs: key selects one row; offset counts the rows before it",
+      "all-docs: startkey/endkey are inclusive unless inclusive_end is false",
+      "all-docs: compares raw: uppercase, then \"_\", then lowercase",
+      "all-docs: descending reverses the order and needs the range swapped",
+      "all-docs: an unswapped range answers no rows, without an error",
+      "all-docs: limit, skip (reflected in offset) and limit 0",
+      "all-docs: update_seq adds the database sequence",
+      "all-docs: lists only _local documents, with null total_rows and offset",
+      "attachments: each put makes a new revision; the document shows stubs with content_type, digest, length, revpos",
+      "attachments: getAttachment answers the exact bytes with their metadata, also as of an older revision",
+      "attachments: attachments: true inlines base64 data (without length or stub)",
+      "attachments: atts_since inlines only attachments changed after the given revisions",
+      "attachments: revs_info and stubs appear together",
+      "attachments: needs the current rev on an existing document: 409 without one or with a stale one",
+      "attachments: creates the document when it does not exist; names may contain \"/\"",
+      "attachments: removeAttachment makes a new revision; the attachment is then missing",
+      "attachments: removeAttachment with a stale rev is a 409, or a 404 when that revision lacks the attachment",
+      "attachments: answers \"Document is missing attachment\" for an unknown name and \"missing\" for an unknown doc",
+      "attachments: stores base64 data as a stub with revpos; a stub carries it over; leaving it out drops it",
+      "attachments: keeps the stubs of a standalone attachment across a document update",
+      "bad-input: 'a number as _id': 400 'illegal_docid', nothing written",
+      "bad-input: 'an empty _id': 400 'illegal_docid', nothing written",
+      "bad-input: 'an _id starting with \"_\"': 400 'illegal_docid', nothing written",
+      "bad-input: 'an attachment on an _id starting with…': 400 'illegal_docid', nothing written",
+      "bad-input: 'a _foo member': 400 'doc_validation', nothing written",
+      "bad-input: 'an array as document': 400 'bad_request', nothing written",
+      "bad-input: 'a string as document': 400 'bad_request', nothing written",
+      "bad-input: '_rev \"abc\"': 400 'bad_request', nothing written",
+      "bad-input: 'options.rev \"abc\"': 400 'bad_request', nothing written",
+      "bad-input: 'get with rev \"abc\"': 400 'bad_request', nothing written",
+      "bad-input: 'remove with rev \"abc\"': 400 'bad_request', nothing written",
+      "bad-input: 'revsDiff with rev \"abc\"': 400 'bad_request', nothing written",
+      "bad-input: 'body _rev and options.rev that differ': 400 'bad_request', nothing written",
+      "bad-input: 'bulkDocs with an object instead of an…': 400 'bad_request', nothing written",
+      "bad-input: 'bulkDocs with a number as document': 400 'bad_request', nothing written",
+      "bad-input: 'bulkDocs with new_edits false and no …': 400 'bad_request', nothing written",
+      "bad-input: 'bulkDocs with one illegal _id': 400 'illegal_docid', nothing written",
+      "bad-input: 'bulkDocs updating with one malformed …': 400 'bad_request', nothing written",
+      "bad-input: 'allDocs with limit -1': 400 'query_parse_error', nothing written",
+      "bad-input: 'allDocs with include_docs \"yes\"': 400 'query_parse_error', nothing written",
+      "bad-input: 'allDocs with keys not an array': 400 'bad_request', nothing written",
+      "bad-input: 'allDocs with keys and startkey': 400 'query_parse_error', nothing written",
+      "bad-input: 'changes since \"garbage\"': 400 'bad_request', nothing written",
+      "bad-input: 'changes since \"-1\"': 400 'bad_request', nothing written",
+      "bad-input: 'changes with filter \"bogus\"': 400 'bad_request', nothing written",
+      "bad-input: 'changes _doc_ids with a string': 400 'bad_request', nothing written",
+      "bad-input: 'changes _selector without selector': 400 'bad_request', nothing written",
+      "bad-input: 'inline attachment with invalid base64': 400 'bad_request', nothing written",
+      "bad-input: 'attachment name starting with \"_\"': 400 'bad_request', nothing written",
+      "bad-input: 'attachment on a _local doc': 400 'bad_request', nothing written",
+      "bulk: inserts, updates and deletes with per-document conflict entries, in request order",
+      "bulk: a document without _rev rejects the whole request",
+      "bulk: 'an illegal _id' in one document fails the request with 400 'illegal_docid'",
+      "bulk: 'a _foo member' in one document fails the request with 400 'doc_validation'",
+      "bulk: 'a malformed _rev' in one document fails the request with 400 'bad_request'",
+      "bulk: answers a doc, an old rev, a missing doc (\"undefined\" rev) and a missing rev",
+      "bulk: revs adds _revisions; latest turns an old rev into the leaf",
+      "bulk: without rev answers every leaf of a conflicted doc, and the tombstone of a deleted one",
+      "bulk: answers an entry without id and an entry with a malformed rev with error entries",
+      "bulk: lists missing revisions with the leaves that could be their ancestors",
+      "bulk: answers {} when nothing is missing",
+      "bulk: rejects a malformed rev",
+      "changes: lists each document once at its latest change, in sequence order, without _local docs",
+      "changes: limit pages the feed; pending counts the rest; since continues after last_seq",
+      "changes: descending reverses the feed; last_seq is the last row sent",
+      "changes: since now and since last_seq answer nothing",
+      "changes: include_docs adds the winning document, the tombstone for a deleted one",
+      "changes: style all_docs lists every leaf, the winner first",
+      "changes: conflicts adds _conflicts to included documents and does nothing without include_docs",
+      "changes: _doc_ids keeps the listed documents; pending counts the others",
+      "changes: _doc_ids without a list of ids is a 400",
+      "changes: _selector matches winning revisions only",
+      "changes: _selector can match tombstones",
+      "changes: _selector without a selector is a 400",
+      "changes: _design keeps design documents",
+      "changes: rejects a malformed filter name and answers 404 for a missing design document",
+      "changes: answers at once when there are changes",
+      "changes: answers an empty result after the timeout when nothing changes",
+      "changes: wakes up on the first later write, long before the timeout",
+      "changes: emits existing changes, then each later write exactly once, in order",
+      "changes: resumes after a given since, and since now skips history",
+      "changes: applies filters and include_docs",
+      "changes: stops emitting once unsubscribed",
+      "databases: db(name) does no I/O: a handle taken before creation works once the database exists",
+      "databases: accepts $ ( ) + / - and stores documents under such a name",
+      "databases: counts live and deleted documents and the JSON size of leaf bodies",
+      "databases: defaults _revs_limit to 1000 and stores a new one",
+      "documents: post generates a 32-hex id; the revision depends on the body only",
+      "documents: post keeps a given _id, and conflicts when it exists",
+      "documents: put creates with the recorded revision and get returns the body with _id and _rev",
+      "documents: stores unicode and slash ids as given",
+      "documents: reproduces doc1: body _rev, options.rev, delete and re-create continue the generation",
+      "documents: rejects an update without rev, with a stale rev and with an unknown rev with 409, writing nothing",
+      "documents: rejects a body _rev that differs from options.rev",
+      "documents: accepts a made-up _rev for a new document: it starts at generation 2",
+      "documents: silently drops the read-only special members and an empty _attachments",
+      "documents: new_edits: false stores the given revision as is, creating conflicts instead of rejecting",
+      "documents: deletes with the current rev, answers 404 deleted, and keeps the tombstone readable by rev",
+      "documents: re-creates a deleted document without rev; old revisions stay readable until compaction",
+      "documents: _deleted: true on a new id writes a tombstone",
+      "documents: deleting through put keeps the given body in the tombstone",
+      "documents: handles design documents like other documents",
+      "documents: local_seq gives the integer sequence of the document’s last update",
+      "local-docs: count revisions 0-N and ignore MVCC: no rev and wrong revs are accepted",
+      "local-docs: delete to rev 0-0 and then read as missing, not deleted",
+      "local-docs: are listed by localDocs only: not in allDocs, the changes feed or the counts",
+      "revisions: revs gives _revisions newest first, across a deletion",
+      "revisions: revs_info gives each revision on the path with available/deleted status",
+      "revisions: rev with latest answers the newest leaf descending from that revision",
+      "revisions: rejects a malformed rev with 400 Invalid rev format",
+      "revisions: get answers the winner only, without conflict markers",
+      "revisions: conflicts lists live losing leaves; deleted_conflicts lists deleted leaves",
+      "revisions: meta gives revs_info, conflicts and deleted_conflicts together",
+      "revisions: rev with latest on the main branch answers its leaf",
+      "revisions: 'all' answers every leaf, deleted ones included, in revision order",
+      "revisions: 'all' with revs adds each leaf's _revisions",
+      "revisions: a list answers each revision asked for, or {missing} for an unknown one",
+      "revisions: a non-leaf revision answers itself, or its leaf with latest",
+      "revisions: delwin: a live leaf beats a deleted leaf of a higher generation",
+      "revisions: when every leaf is deleted, the document reads as deleted",
+      "seeds: creates \"playlist\", posts mySongs, reads it back, updates with the rev and refuses the stale rev",
+      "seeds: inserts s1..s4 with the printed revisions",
+      "seeds: deletes s3 to the printed tombstone rev; inserting s3 again continues at generation 3",
+      "seeds: bulk-deletes with one wrong rev: per-document results as printed",
+      "seeds: bulk-updates s1 and s2, floats included",
+    ],
+  },
+  'no-database-name-rules': {
+    differs: "applies no database name rules: illegal and over-long names are created or read",
+    tests: [
+      "bad-input: illegal database names create nothing",
+      "databases: reads and deletes of an illegal name answer 404, not 400",
+      "databases: rejects \"Bad\" with illegal_database_name and creates nothing",
+      "databases: rejects \"_x\" with illegal_database_name and creates nothing",
+      "databases: rejects \"1abc\" with illegal_database_name and creates nothing",
+      "databases: rejects \"a b\" with illegal_database_name and creates nothing",
+      "databases: rejects \"a.b\" with illegal_database_name and creates nothing",
+      "databases: rejects \"a@b\" with illegal_database_name and creates nothing",
+      "databases: rejects \"A\" with illegal_database_name and creates nothing",
+      "databases: rejects \"__user1\" with illegal_database_name and creates nothing",
+      "databases: rejects \"_nonexistent\" with illegal_database_name and creates nothing",
+      "databases: rejects \"p q\" with illegal_database_name and creates nothing",
+      "databases: rejects a 239-character name with database_name_too_long",
+    ],
+  },
+  'different-error-reasons': {
+    differs: "refuses with other error names or reasons than CouchDB (e.g. \"Document update conflict\" without the period, \"no_db_file\" or \"missing\" for a missing database)",
+    tests: [
+      "attachments: a stub for an attachment the document does not have is 412 missing_stub",
+      "attachments: rejects 'invalid base64' with 400 Invalid attachment data",
+      "attachments: rejects attachment names starting with \"_\"",
+      "bulk: the same id twice in one request: the first wins, the second conflicts",
+      "databases: rejects creating an existing database with 412 file_exists",
+      "databases: deletes a database and everything in it; re-creating starts empty",
+      "databases: answers 404 \"Database does not exist.\" for a missing database",
+      "documents: put refuses ids starting with \"_\" other than _design/ and _local/",
+      "documents: post refuses ids starting with \"_\" other than _design/ and _local/",
+    ],
+  },
+  'lax-document-validation': {
+    differs: "accepts what CouchDB refuses: empty and non-string ids, invalid design document members, attachments on _local documents",
+    tests: [
+      "attachments: _local documents do not accept attachments",
+      "documents: refuses an empty id and a non-string id",
+      "documents: validates design document members",
+    ],
+  },
+  'dashed-uuids-any-count': {
+    differs: "_uuids answers dashed v4 UUIDs and accepts any count",
+    tests: [
+      "bad-input: uuids with a negative count",
+      "databases: generates uuids: 32 lowercase hex characters, distinct",
+      "databases: rejects uuid counts below 0 and above 1000",
+    ],
+  },
+  'short-db-info': {
+    differs: "database info lacks doc_del_count, sizes, purge_seq, compact_running and cluster (q, n)",
+    tests: [
+      "databases: creates a database that starts empty",
+      "databases: records q and n given at creation",
+      "databases: does not move doc counts for a rejected write",
+    ],
+  },
+  'ids-in-utf16-order': {
+    differs: "_all_docs orders ids by JavaScript (UTF-16 code unit) comparison, not by UTF-8 bytes",
+    tests: [
+      "all-docs: orders mixed case, digits, symbols and non-ASCII ids by their UTF-8 bytes",
+      "all-docs: puts characters above U+FFFF after U+E000-U+FFFF, as UTF-8 bytes do (not UTF-16 code units)",
+    ],
+  },
+  'doc-validation-is-500': {
+    differs: "refuses unknown `_` members with doc_validation but HTTP status 500, not 400",
+    tests: [
+      "documents: put refuses unknown top-level \"_\" members with doc_validation",
+      "documents: post refuses unknown top-level \"_\" members with doc_validation",
+    ],
+  },
+  'changes-without-pending': {
+    differs: "_changes answers integer seqs and no `pending` member",
+    tests: [
+      "changes: is empty for a new database",
+    ],
+  },
+  'express-pouchdb-welcome': {
+    differs: "GET / answers express-pouchdb's welcome (`express-pouchdb: \"Welcome!\"`), without `couchdb: \"Welcome\"`",
+    tests: [
+      "databases: answers the welcome object",
+    ],
+  },
+  'all-dbs-ignores-parameters': {
+    differs: "_all_dbs ignores startkey, endkey, limit, skip, descending and inclusive_end",
+    tests: [
+      "databases: lists databases in byte order with ranges, limit, skip, descending and inclusive_end",
+    ],
+  },
+  'local-docs-differ': {
+    differs: "_local documents keep MVCC and rev history like other documents, and there is no _local_docs endpoint",
+    tests: [
+      "local-docs: keep no history: revs shows only the current rev",
+    ],
+  },
+  'no-revs-limit': {
+    differs: "_revs_limit is not implemented (404), and a bare JSON number body is refused as invalid_json",
+    tests: [
+      "revisions: keeps only revs_limit revisions of history once the document is written again",
+    ],
+  },
+} as const satisfies Record<string, QuirkInfo>;
+
+/** One known difference of a server from CouchDB 3. */
+export type Quirk = keyof typeof POUCHDB_SERVER;
+
+/** What pouchdb-server 4.2 is known to answer differently. */
+export const POUCHDB_SERVER_QUIRKS: ReadonlySet<Quirk> = new Set(Object.keys(POUCHDB_SERVER) as Quirk[]);
+
+/** The skip note when one of `backend`'s quirks breaks the test `title` of `file` (a path ending in .test.ts). */
+export function quirkThatSkips(backend: Backend, file: string, title: string): string | undefined {
+  const base = file.replace(/^.*\//, '').replace(/\.test\.ts$/, '');
+  const key = `${base}: ${title}`;
+  for (const quirk of backend.quirks ?? []) {
+    const info: QuirkInfo = POUCHDB_SERVER[quirk];
+    if (info.tests.includes(key)) return `${backend.name} quirk ${quirk}: ${info.differs}`;
+  }
+  return undefined;
+}
+
+/** True when `backend` is known to differ from CouchDB in `quirk` (for a check at one assertion). */
+export function hasQuirk(backend: Backend, quirk: Quirk): boolean {
+  return backend.quirks?.has(quirk) ?? false;
+}
