@@ -7,6 +7,7 @@
  * Batch N, in one `write`: `docs/doc-N` and `seqs/N` (the same counter in two spaces), `docs/counter` = N, and a
  * moved marker (`docs/pending-(N-1)` deleted, `docs/pending-N` put). Any half-applied batch breaks one of these.
  */
+import { writeSync } from 'node:fs';
 import { SqliteStorageProvider, type SqliteSynchronous } from './sqlite-storage.js';
 import type { StorageOp } from './storage.js';
 
@@ -29,17 +30,18 @@ export function batchOps(n: number): StorageOp[] {
 function main(): void {
   const [dir, mode = 'normal'] = process.argv.slice(2);
   if (dir === undefined) throw new Error('usage: durability-child.ts <dir> [normal|full]');
-  const provider = new SqliteStorageProvider({ dir, synchronous: mode as SqliteSynchronous });
+  // A checkpoint every ~20 batches instead of every ~2000, so that kills also land inside checkpoints.
+  const provider = new SqliteStorageProvider({ dir, synchronous: mode as SqliteSynchronous, walAutocheckpointPages: 100 });
   const storage = provider.create('db');
   // A runaway guard: the parent kills us long before this.
   const deadline = Date.now() + 15_000;
   for (let n = 1; Date.now() < deadline; n++) {
     storage.write(batchOps(n));
-    // Writes to a pipe are synchronous on POSIX, so the parent never sees an ack before its batch returned.
-    process.stdout.write(`ack ${n}\n`);
+    // A blocking write straight to fd 1 (not `process.stdout`, which may queue when the pipe is full): once batch
+    // N + 1 starts, ack N is in the pipe, so the parent knows every batch that returned before the kill.
+    writeSync(1, `ack ${n}\n`);
   }
   provider.close();
 }
 
 if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) main();
-// touch

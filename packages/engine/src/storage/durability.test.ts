@@ -20,6 +20,7 @@ interface Run {
   mode: 'normal' | 'full';
   lastAck: number;
   killDelayMs: number;
+  stderr: string;
 }
 
 /** Starts the child, SIGKILLs it 20–200 ms after its first ack, and reports the last ack it printed. */
@@ -34,7 +35,7 @@ function runAndKill(dir: string, mode: 'normal' | 'full'): Promise<Run> {
     const giveUp = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`child never acknowledged a batch; stderr:\n${stderr}`));
-    }, 20_000);
+    }, 40_000);
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
@@ -54,7 +55,7 @@ function runAndKill(dir: string, mode: 'normal' | 'full'): Promise<Run> {
       clearTimeout(giveUp);
       clearTimeout(killTimer);
       if (signal !== 'SIGKILL') reject(new Error(`child ended by itself (code ${code}); stderr:\n${stderr}`));
-      else resolve({ dir, mode, lastAck, killDelayMs });
+      else resolve({ dir, mode, lastAck, killDelayMs, stderr });
     });
   });
 }
@@ -111,13 +112,19 @@ describe('SQLite durability under kill -9', () => {
         });
         runs.push(...(await Promise.all(batch)));
       }
-      const found = runs.map((run) => verify(run));
-      console.log(runs.map((r, i) => `${r.mode} ${r.killDelayMs}ms ack=${r.lastAck} found=${found[i]}`).join("\n"));
+      const found = runs.map((run) => {
+        try {
+          return verify(run);
+        } catch (error) {
+          const { dir, ...facts } = run;
+          throw new Error(`run in ${dir} failed (${JSON.stringify(facts)}): ${String(error)}`, { cause: error });
+        }
+      });
       expect(runs.every((run) => run.lastAck >= 1)).toBe(true);
       // The kills landed in a stream of batches, not right after the first one.
       expect(found.reduce((a, b) => a + b, 0)).toBeGreaterThan(KILLS);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -1,0 +1,147 @@
+import type { JsonObject, JsonValue } from '@settee/core';
+import type { DbContext } from '../database/db-context.js';
+import { DESIGN_PREFIX } from '../database/doc-ids.js';
+import { decodeRecordBody, decodeRecordHead, SPACE } from '../database/records.js';
+import type { StorageOp } from '../storage/storage.js';
+import { indexKeyFunction } from './index-keys.js';
+import { entryKey, entryRange, INDEX_SPACE, indexRegistry, sortIndexes, type IndexRegistry } from './index-registry.js';
+import { indexesOfDesignDoc, type JsonIndex } from './json-index.js';
+import type { IndexEntry } from './sorted-entries.js';
+
+/** What one write batch did to one document, as the index hook needs it. */
+export interface IndexedDocChange {
+  readonly id: string;
+  /** True when the document had a live winner before the batch (so it may have index rows to remove). */
+  readonly wasLive: boolean;
+  /** The winner after the batch (its body as stored: JSON without special members), or undefined when purged. */
+  readonly after: { readonly rev: string; readonly deleted: boolean; readonly body: string } | undefined;
+}
+
+/** Called once the batch is durably written: brings the in-memory indexes up to date. */
+export type AfterCommit = () => void;
+
+const nothing: AfterCommit = () => undefined;
+
+/**
+ * The write path's index hook. Appends to `ops` every index change the batch implies, so that the documents and
+ * their index rows are committed by the same atomic storage write:
+ * - rows of changed documents, in every index (put the new key, or delete the row when the document left it);
+ * - all rows of an index whose design document was added or changed (built from every live document);
+ * - deletion of all rows of an index whose design document no longer defines it.
+ * Returns what to run after the write succeeded; if the write fails, nothing in memory has changed.
+ */
+export function stageIndexUpdates(ctx: DbContext, changes: readonly IndexedDocChange[], ops: StorageOp[]): AfterCommit {
+  if (changes.length === 0) return nothing;
+  const registry = indexRegistry(ctx);
+  const before = registry.indexes;
+  const after = changes.some((change) => change.id.startsWith(DESIGN_PREFIX)) ? definitionsAfter(before, changes) : before;
+  if (before.length === 0 && after.length === 0) return nothing;
+
+  const beforeTags = new Set(before.map((index) => index.tag));
+  const afterTags = new Set(after.map((index) => index.tag));
+  for (const index of before) {
+    if (afterTags.has(index.tag)) continue;
+    for (const [key] of ctx.storage.range(INDEX_SPACE, entryRange(index.tag))) ops.push({ type: 'del', space: INDEX_SPACE, key });
+  }
+  const kept = after.filter((index) => beforeTags.has(index.tag));
+  const added = after.filter((index) => !beforeTags.has(index.tag));
+  const docs = changes.filter((change) => !change.id.startsWith(DESIGN_PREFIX));
+  const updates = kept.map((index) => updateRows(index, docs, ops));
+  const built = added.length > 0 ? buildRows(ctx, added, docs, ops) : [];
+
+  return () => {
+    if (after !== before) registry.replaceDefinitions(after);
+    kept.forEach((index, i) => registry.applyCommitted(index, updates[i]!));
+    added.forEach((index, i) => registry.adoptBuilt(index, built[i]!));
+  };
+}
+
+/** The index definitions once the batch's design document changes are applied. */
+function definitionsAfter(before: readonly JsonIndex[], changes: readonly IndexedDocChange[]): JsonIndex[] {
+  const changedDesigns = new Map(changes.filter((c) => c.id.startsWith(DESIGN_PREFIX)).map((c) => [c.id, c] as const));
+  const next = before.filter((index) => !changedDesigns.has(index.ddoc));
+  for (const [id, change] of changedDesigns) {
+    if (change.after === undefined || change.after.deleted) continue;
+    next.push(...indexesOfDesignDoc(id, JSON.parse(change.after.body) as JsonObject));
+  }
+  // An unchanged definition keeps its object, so its compiled key function and loaded rows stay valid.
+  const previous = new Map(before.map((index) => [index.tag, index]));
+  return sortIndexes(next.map((index) => previous.get(index.tag) ?? index));
+}
+
+/** Parses a document body once for all indexes, adding `_id` and `_rev` (indexes and filters may use them). */
+function docOf(id: string, rev: string, body: string): JsonObject {
+  const doc = JSON.parse(body) as JsonObject;
+  doc['_id'] = id;
+  doc['_rev'] = rev;
+  return doc;
+}
+
+function liveDoc(change: IndexedDocChange, cache: Map<string, JsonObject>): JsonObject | undefined {
+  const after = change.after;
+  if (after === undefined || after.deleted) return undefined;
+  let doc = cache.get(change.id);
+  if (doc === undefined) {
+    doc = docOf(change.id, after.rev, after.body);
+    cache.set(change.id, doc);
+  }
+  return doc;
+}
+
+const parsed = new WeakMap<readonly IndexedDocChange[], Map<string, JsonObject>>();
+
+/** The row changes of one existing index for the batch's documents (storage ops appended). */
+function updateRows(index: JsonIndex, docs: readonly IndexedDocChange[], ops: StorageOp[]): Array<[string, JsonValue[] | undefined]> {
+  let cache = parsed.get(docs);
+  if (cache === undefined) {
+    cache = new Map();
+    parsed.set(docs, cache);
+  }
+  const keyOf = indexKeyFunction(index);
+  const changes: Array<[string, JsonValue[] | undefined]> = [];
+  for (const change of docs) {
+    const doc = liveDoc(change, cache);
+    const key = doc === undefined ? undefined : keyOf(doc);
+    if (key !== undefined) {
+      ops.push({ type: 'put', space: INDEX_SPACE, key: entryKey(index.tag, change.id), value: JSON.stringify(key) });
+      changes.push([change.id, key]);
+    } else if (change.wasLive) {
+      ops.push({ type: 'del', space: INDEX_SPACE, key: entryKey(index.tag, change.id) });
+      changes.push([change.id, undefined]);
+    }
+  }
+  return changes;
+}
+
+/**
+ * Every row of newly defined indexes: one pass over the live documents as stored (each parsed once for all the new
+ * indexes), with the batch's own documents taken in their new state.
+ */
+function buildRows(ctx: DbContext, added: readonly JsonIndex[], docs: readonly IndexedDocChange[], ops: StorageOp[]): IndexEntry[][] {
+  const keyFunctions = added.map(indexKeyFunction);
+  const rows = added.map((): IndexEntry[] => []);
+  const index = (id: string, doc: JsonObject): void => {
+    for (let i = 0; i < added.length; i++) {
+      const key = keyFunctions[i]!(doc);
+      if (key === undefined) continue;
+      rows[i]!.push({ key, id });
+      ops.push({ type: 'put', space: INDEX_SPACE, key: entryKey(added[i]!.tag, id), value: JSON.stringify(key) });
+    }
+  };
+  const inBatch = new Set(docs.map((change) => change.id));
+  for (const [id, text] of ctx.storage.range(SPACE.docs)) {
+    if (inBatch.has(id) || id.startsWith(DESIGN_PREFIX)) continue;
+    index(id, docOf(id, decodeRecordHead(text).winner, decodeRecordBody(text).body));
+  }
+  const cache = new Map<string, JsonObject>();
+  for (const change of docs) {
+    const doc = liveDoc(change, cache);
+    if (doc !== undefined) index(change.id, doc);
+  }
+  return rows;
+}
+
+/** Exposed for tests: the registry the hook maintains. */
+export function registryOf(ctx: DbContext): IndexRegistry {
+  return indexRegistry(ctx);
+}
