@@ -2,14 +2,13 @@ import { BadRequestError, NotFoundError, isJsonObject, type ChangesOptions, type
 import { normalizeSelector } from '@settee/core';
 import { compileSelector } from '../mango/index.js';
 import { DESIGN_PREFIX } from './doc-ids.js';
-import type { SeqEntry } from './records.js';
 
 /** A changes filter: decides per entry, loading the document only when it needs it. */
 export interface ChangesFilter {
   /** `_doc_ids` and `_design` scan differently in CouchDB: their `pending` is what the scan did not return. */
   readonly countsRemainder: boolean;
   readonly needsDoc: boolean;
-  accepts(entry: SeqEntry, doc: Document | undefined): boolean;
+  accepts(id: string, doc: Document | undefined): boolean;
 }
 
 /** Builds the filter named by `options.filter`, or undefined for an unfiltered feed. Throws CouchDB's errors. */
@@ -23,14 +22,14 @@ export function buildChangesFilter(options: ChangesOptions, findDesignDoc: (id: 
         throw new BadRequestError('`doc_ids` filter parameter is not a list of doc ids.');
       }
       const wanted = new Set(ids);
-      return { countsRemainder: true, needsDoc: false, accepts: (entry) => wanted.has(entry.id) };
+      return { countsRemainder: true, needsDoc: false, accepts: (id) => wanted.has(id) };
     }
     case '_design':
-      return { countsRemainder: true, needsDoc: false, accepts: (entry) => entry.id.startsWith(DESIGN_PREFIX) };
+      return { countsRemainder: true, needsDoc: false, accepts: (id) => id.startsWith(DESIGN_PREFIX) };
     case '_selector': {
       if (!isJsonObject(options.selector)) throw new BadRequestError('Selector error: expected a JSON object');
       const matches = compileSelector(normalizeSelector(options.selector));
-      return { countsRemainder: false, needsDoc: true, accepts: (_entry, doc) => doc !== undefined && matches(doc) };
+      return { countsRemainder: false, needsDoc: true, accepts: (_id, doc) => doc !== undefined && matches(doc) };
     }
     case '_view':
       throw new BadRequestError('The `_view` changes filter needs views, which the engine does not serve yet.', { error: 'not_implemented' });

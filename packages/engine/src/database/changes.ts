@@ -4,9 +4,8 @@ import type { Storage } from '../storage/storage.js';
 import { buildDoc } from './build-doc.js';
 import { buildChangesFilter, type ChangesFilter } from './changes-filter.js';
 import type { DbMeta } from './db-context.js';
-import { loadRecord } from './load-record.js';
 import { findLiveDoc } from './read-doc.js';
-import { decodeSeqEntry, seqKey, SPACE, type SeqEntry } from './records.js';
+import { decodeRecord, decodeRecordBody, decodeRecordHead, seqKey, SPACE, type DocRecord } from './records.js';
 
 const PAGE = 512;
 const MALFORMED_SINCE = "Malformed sequence supplied in 'since' parameter.";
@@ -70,7 +69,7 @@ export function scanChanges(storage: Storage, meta: DbMeta, options: ChangesOpti
       const seq = Number(key);
       cursor = seq;
       lastScanned = seq;
-      const row = toRow(storage, seq, decodeSeqEntry(value), options, filter);
+      const row = toRow(storage, seq, value, options, filter);
       if (row) results.push(row);
       if (results.length >= limit) {
         exhausted = exhausted && i === page.length - 1;
@@ -102,20 +101,33 @@ function finish(
   return { results, last_seq: String(lastSeq), pending: descending && !hitLimit ? 0 : pending };
 }
 
-function toRow(storage: Storage, seq: number, entry: SeqEntry, options: ChangesOptions, filter: ChangesFilter | undefined): ChangesRow | undefined {
+function toRow(storage: Storage, seq: number, id: string, options: ChangesOptions, filter: ChangesFilter | undefined): ChangesRow | undefined {
+  if (filter && !filter.needsDoc && !filter.accepts(id, undefined)) return undefined;
+  const text = storage.get(SPACE.docs, id) ?? storage.get(SPACE.tombs, id);
+  if (text === undefined) return undefined;
+  const head = decodeRecordHead(text);
+  const needsTree = options.style === 'all_docs' || (options.include_docs === true && options.conflicts === true);
+  const record = needsTree ? decodeRecord(id, text) : undefined;
   const needsDoc = options.include_docs === true || filter?.needsDoc === true;
-  const doc = needsDoc ? winnerDoc(storage, entry.id, options) : undefined;
-  if (filter && !filter.accepts(entry, doc)) return undefined;
-  const revs = options.style === 'all_docs' ? entry.leaves : entry.leaves.slice(0, 1);
-  const row: ChangesRow = { seq: String(seq), id: entry.id, changes: revs.map((rev) => ({ rev })) };
-  if (entry.deleted) row.deleted = true;
+  const doc = needsDoc ? changedDoc(storage, id, head.winner, head.deleted, text, record, options) : undefined;
+  if (filter?.needsDoc && !filter.accepts(id, doc)) return undefined;
+  const revs = record && options.style === 'all_docs' ? sortedLeaves(record.tree).map((leaf) => leaf.rev) : [head.winner];
+  const row: ChangesRow = { seq: String(seq), id, changes: revs.map((rev) => ({ rev })) };
+  if (head.deleted) row.deleted = true;
   if (options.include_docs && doc) row.doc = doc;
   return row;
 }
 
-function winnerDoc(storage: Storage, id: string, options: ChangesOptions): Document | undefined {
-  const record = loadRecord(storage, id);
-  if (!record) return undefined;
-  const conflicts = options.conflicts ? sortedLeaves(record.tree).slice(1).filter((l) => !l.deleted).map((l) => l.rev) : undefined;
-  return buildDoc(storage, id, record.winner, record.deleted, record.winnerBody, { conflicts }, { inline: options.attachments === true });
+function changedDoc(
+  storage: Storage,
+  id: string,
+  winner: string,
+  deleted: boolean,
+  text: string,
+  record: DocRecord | undefined,
+  options: ChangesOptions,
+): Document {
+  const conflicts = options.conflicts && record ? sortedLeaves(record.tree).slice(1).filter((l) => !l.deleted).map((l) => l.rev) : undefined;
+  const body = record ? record.winnerBody : decodeRecordBody(text);
+  return buildDoc(storage, id, winner, deleted, body, { conflicts }, { inline: options.attachments === true });
 }

@@ -15,3 +15,21 @@ export function loadRevBody(storage: Storage, record: DocRecord, rev: string): R
   const text = storage.get(SPACE.revs, revKey(record.id, rev));
   return text === undefined ? undefined : decodeRevBody(text);
 }
+
+/** Loads the records of many documents with one lookup per space (the write path's batch preload). */
+export function loadRecords(storage: Storage, ids: readonly string[]): Map<string, DocRecord | undefined> {
+  const records = new Map<string, DocRecord | undefined>();
+  const live = storage.getMany(SPACE.docs, ids);
+  const missing: string[] = [];
+  ids.forEach((id, i) => {
+    const text = live[i];
+    if (text === undefined) missing.push(id);
+    else records.set(id, decodeRecord(id, text));
+  });
+  const dead = storage.getMany(SPACE.tombs, missing);
+  missing.forEach((id, i) => {
+    const text = dead[i];
+    records.set(id, text === undefined ? undefined : decodeRecord(id, text));
+  });
+  return records;
+}

@@ -1,9 +1,10 @@
 import { BadRequestError, isJsonObject } from '@settee/core';
 import { parseRev, purgeLeaves, sortedLeaves } from '../revs/rev-tree.js';
+import { stageIndexUpdates, type IndexedDocChange } from '../find/stage-index-updates.js';
 import type { StorageOp } from '../storage/storage.js';
 import { metaOp, type DbContext } from './db-context.js';
 import { loadRecord, loadRevBody } from './load-record.js';
-import { encodeRecord, encodeRevBody, encodeSeqEntry, revKey, seqKey, SPACE } from './records.js';
+import { encodeRecord, encodeRevBody, revKey, seqKey, SPACE } from './records.js';
 
 /**
  * CouchDB's `_purge`: the given leaf revisions vanish as if never written. A document left with no leaves is
@@ -18,6 +19,7 @@ export function purgeDocs(ctx: DbContext, request: Record<string, string[]>): Re
   const meta = { ...ctx.meta };
   const ops: StorageOp[] = [];
   const purged: Record<string, string[]> = {};
+  const changes: IndexedDocChange[] = [];
   for (const [id, revs] of Object.entries(request)) {
     const record = loadRecord(ctx.storage, id);
     if (!record) {
@@ -36,9 +38,13 @@ export function purgeDocs(ctx: DbContext, request: Record<string, string[]>): Re
     meta.externalSize -= before.body.body.length;
     const leaves = sortedLeaves(result.tree);
     const winner = leaves[0];
-    if (!winner) continue;
-    const winnerBody = winner.rev === before.winner ? before.body : loadRevBody(ctx.storage, record, winner.rev);
-    if (!winnerBody) continue;
+    const winnerBody = winner && (winner.rev === before.winner ? before.body : loadRevBody(ctx.storage, record, winner.rev));
+    changes.push({
+      id,
+      wasLive: !before.deleted,
+      after: winner && winnerBody ? { rev: winner.rev, deleted: winner.deleted, body: winnerBody.body } : undefined,
+    });
+    if (!winner || !winnerBody) continue;
     if (winner.rev !== before.winner) ops.push({ type: 'del', space: SPACE.revs, key: revKey(id, winner.rev) });
     if (winner.rev !== before.winner && !result.purged.includes(before.winner)) {
       ops.push({ type: 'put', space: SPACE.revs, key: revKey(id, before.winner), value: encodeRevBody(before.body) });
@@ -46,16 +52,18 @@ export function purgeDocs(ctx: DbContext, request: Record<string, string[]>): Re
     meta.updateSeq += 1;
     const next = { id, seq: meta.updateSeq, winner: winner.rev, deleted: winner.deleted, tree: result.tree, winnerBody };
     ops.push({ type: 'put', space: winner.deleted ? SPACE.tombs : SPACE.docs, key: id, value: encodeRecord(next) });
-    ops.push({ type: 'put', space: SPACE.seqs, key: seqKey(next.seq), value: encodeSeqEntry({ id, deleted: winner.deleted, leaves: leaves.map((l) => l.rev) }) });
+    ops.push({ type: 'put', space: SPACE.seqs, key: seqKey(next.seq), value: id });
     if (winner.deleted) meta.delCount += 1;
     else meta.docCount += 1;
     meta.externalSize += winnerBody.body.length;
   }
   if (ops.length === 0) return purged;
   meta.purgeSeq += 1;
+  const indexesCommitted = stageIndexUpdates(ctx, changes, ops);
   ops.push(metaOp(meta));
   ctx.storage.write(ops);
   ctx.meta = meta;
+  indexesCommitted();
   ctx.notifyCommit();
   return purged;
 }

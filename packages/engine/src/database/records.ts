@@ -7,7 +7,8 @@ import type { StoredAttachments } from './attachment-meta.js';
  * - `docs`: live documents (winner not deleted), id → DocRecord; `tombs`: documents whose winner is a tombstone.
  *   Splitting them keeps `_all_docs` a plain range scan whose `offset` and `total_rows` are counts.
  * - `revs`: bodies of stored revisions other than the winner, `${id}\u0001${rev}` → RevBody.
- * - `seqs`: the changes index, zero-padded seq → SeqEntry (one per document, at its latest seq).
+ * - `seqs`: the changes index, zero-padded seq → document id (one entry per document, at its latest seq). The value
+ *   is the same string as the record's key, so in memory the entry costs a pointer, not a copy.
  * - `local`: `_local` documents; `atts`: attachment bytes (base64) by digest; `meta`: counters and settings.
  */
 export const SPACE = {
@@ -45,11 +46,24 @@ const SEP = '\n';
 /**
  * Record layout: `seq \n winner \n deleted(0|1) \n tree \n atts \n body`. Plain lines keep listing cheap: the
  * winner rev is read without parsing JSON, and the body is spliced into the answer's JSON text.
- * (JSON.stringify never emits a raw newline, so the separators are unambiguous.)
+ * (JSON.stringify never emits a raw newline, so the separators are unambiguous.) The tree is left empty when it
+ * is just the winner (most documents): it is rebuilt from the winner on decode, saving a second copy of the rev.
  */
 export function encodeRecord(record: DocRecord): string {
   const atts = record.winnerBody.atts ? JSON.stringify(record.winnerBody.atts) : '';
-  return [record.seq, record.winner, record.deleted ? '1' : '0', encodeTree(record.tree), atts, record.winnerBody.body].join(SEP);
+  const tree = isJustWinner(record) ? '' : encodeTree(record.tree);
+  return [record.seq, record.winner, record.deleted ? '1' : '0', tree, atts, record.winnerBody.body].join(SEP);
+}
+
+function isJustWinner({ tree, winner, deleted }: DocRecord): boolean {
+  if (tree.length !== 1) return false;
+  const { pos, root } = tree[0]!;
+  return root.children.length === 0 && root.available && root.deleted === deleted && winner === `${pos}-${root.hash}`;
+}
+
+function winnerOnlyTree(winner: string, deleted: boolean): RevTree {
+  const dash = winner.indexOf('-');
+  return [{ pos: Number(winner.slice(0, dash)), root: { hash: winner.slice(dash + 1), deleted, available: true, children: [] } }];
 }
 
 /** The fields of a record that listing needs, without decoding the tree. */
@@ -67,12 +81,14 @@ export function decodeRecordHead(text: string): RecordHead {
 
 export function decodeRecord(id: string, text: string): DocRecord {
   const parts = splitLines(text, 6);
+  const winner = parts[1]!;
+  const deleted = parts[2] === '1';
   return {
     id,
     seq: Number(parts[0]),
-    winner: parts[1]!,
-    deleted: parts[2] === '1',
-    tree: decodeTree(parts[3]!),
+    winner,
+    deleted,
+    tree: parts[3] ? decodeTree(parts[3]) : winnerOnlyTree(winner, deleted),
     winnerBody: { atts: parts[4] ? (JSON.parse(parts[4]) as StoredAttachments) : undefined, body: parts[5]! },
   };
 }
@@ -100,23 +116,6 @@ export function revKey(id: string, rev: string): string {
 /** Seqs are stored as fixed-width decimal keys so byte order is numeric order. */
 export function seqKey(seq: number): string {
   return seq.toString().padStart(16, '0');
-}
-
-/** One changes-index entry: the document and its leaves, winner first. */
-export interface SeqEntry {
-  id: string;
-  deleted: boolean;
-  /** Leaf revisions, winner first, in CouchDB's winner order. */
-  leaves: string[];
-}
-
-export function encodeSeqEntry(entry: SeqEntry): string {
-  return JSON.stringify([entry.id, entry.deleted ? 1 : 0, ...entry.leaves]);
-}
-
-export function decodeSeqEntry(text: string): SeqEntry {
-  const parts = JSON.parse(text) as [string, number, ...string[]];
-  return { id: parts[0], deleted: parts[1] === 1, leaves: parts.slice(2) as string[] };
 }
 
 function splitLines(text: string, count: number): string[] {

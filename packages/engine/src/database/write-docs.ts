@@ -1,4 +1,5 @@
 import { ConflictError, SetteeError, type BulkWriteResult } from '@settee/core';
+import { stageIndexUpdates, type IndexedDocChange } from '../find/stage-index-updates.js';
 import { computeRevHash } from '../revs/rev-hash.js';
 import { findRevision, mergePath, newTree, sortedLeaves } from '../revs/rev-tree.js';
 import type { RevHistory, RevLeaf } from '../revs/rev-tree-types.js';
@@ -6,13 +7,12 @@ import type { StorageOp } from '../storage/storage.js';
 import type { StoredAttachments } from './attachment-meta.js';
 import { metaOp, type DbContext, type DbMeta } from './db-context.js';
 import { isLocalId } from './doc-ids.js';
-import { loadRecord, loadRevBody } from './load-record.js';
+import { loadRecords, loadRevBody } from './load-record.js';
 import { writeLocalDoc } from './local-docs.js';
 import type { PreparedDoc } from './prepare-doc.js';
 import {
   encodeRecord,
   encodeRevBody,
-  encodeSeqEntry,
   revKey,
   seqKey,
   SPACE,
@@ -42,16 +42,18 @@ export function writeDocs(ctx: DbContext, docs: readonly PreparedDoc[], newEdits
   const attData = new Map<string, string>();
   const ops: StorageOp[] = [];
   const results: BulkWriteResult[] = [];
+  const ids = docs.map((doc) => doc.id ?? ctx.newId());
+  const stored = loadRecords(ctx.storage, ids.filter((id) => !isLocalId(id)));
 
-  for (const doc of docs) {
-    const id = doc.id ?? ctx.newId();
+  docs.forEach((doc, index) => {
+    const id = ids[index]!;
     try {
       if (isLocalId(id)) {
         const rev = writeLocalDoc(ctx.storage, ops, id, doc);
         if (newEdits) results.push({ ok: true, id, rev });
-        continue;
+        return;
       }
-      const entry = working.get(id) ?? startWorking(ctx, id);
+      const entry = working.get(id) ?? startWorking(stored.get(id));
       const applied = newEdits ? applyEdit(ctx, meta, entry, id, doc, attData) : applyReplicated(ctx, meta, entry, id, doc, attData);
       working.set(id, entry);
       if (newEdits && 'rev' in applied) results.push({ ok: true, id, rev: applied.rev });
@@ -60,23 +62,33 @@ export function writeDocs(ctx: DbContext, docs: readonly PreparedDoc[], newEdits
       const failure = { id, error: error.error, reason: error.reason };
       results.push(!newEdits && doc.rev ? { ...failure, rev: `${doc.rev.pos}-${doc.rev.hash}` } : failure);
     }
-  }
+  });
 
-  for (const entry of working.values()) {
-    if (entry.base === entry.current) continue;
-    collectDocOps(ctx, meta, entry, ops);
-  }
+  const changed = [...working.values()].filter((entry) => entry.base !== entry.current);
+  for (const entry of changed) collectDocOps(ctx, meta, entry, ops);
   if (ops.length === 0) return results;
   for (const [digest, base64] of attData) ops.push({ type: 'put', space: SPACE.atts, key: digest, value: base64 });
+  // JSON index rows go into the same atomic write as the documents they index.
+  const indexesCommitted = stageIndexUpdates(ctx, changed.map(indexedChange), ops);
   ops.push(metaOp(meta));
   ctx.storage.write(ops);
   ctx.meta = meta;
+  indexesCommitted();
   ctx.notifyCommit();
   return results;
 }
 
-function startWorking(ctx: DbContext, id: string): WorkingDoc {
-  const base = loadRecord(ctx.storage, id);
+/** What the index hook needs to know about one changed document (after collectDocOps settled its winner). */
+function indexedChange(entry: WorkingDoc): IndexedDocChange {
+  const { base, current } = entry;
+  return {
+    id: current.id,
+    wasLive: base !== undefined && !base.deleted,
+    after: { rev: current.winner, deleted: current.deleted, body: current.winnerBody.body },
+  };
+}
+
+function startWorking(base: DocRecord | undefined): WorkingDoc {
   return { base, current: base as DocRecord, newBodies: new Map() };
 }
 
@@ -221,8 +233,7 @@ function collectDocOps(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, ops: Sto
   }
   ops.push({ type: 'put', space, key: id, value: encodeRecord(current) });
   if (base) ops.push({ type: 'del', space: SPACE.seqs, key: seqKey(base.seq) });
-  const leaves = sortedLeaves(current.tree).map((leaf) => leaf.rev);
-  ops.push({ type: 'put', space: SPACE.seqs, key: seqKey(current.seq), value: encodeSeqEntry({ id, deleted: current.deleted, leaves }) });
+  ops.push({ type: 'put', space: SPACE.seqs, key: seqKey(current.seq), value: id });
 }
 
 /** The body of `rev` as the batch sees it: added in this batch, or stored. */

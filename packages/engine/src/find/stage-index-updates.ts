@@ -4,7 +4,7 @@ import { DESIGN_PREFIX } from '../database/doc-ids.js';
 import { decodeRecordBody, decodeRecordHead, SPACE } from '../database/records.js';
 import type { StorageOp } from '../storage/storage.js';
 import { indexKeyFunction } from './index-keys.js';
-import { entryKey, entryRange, INDEX_SPACE, indexRegistry, sortIndexes, type IndexRegistry } from './index-registry.js';
+import { entryKey, entryRange, INDEX_SPACE, indexRegistry, sortIndexes } from './index-registry.js';
 import { indexesOfDesignDoc, type JsonIndex } from './json-index.js';
 import type { IndexEntry } from './sorted-entries.js';
 
@@ -46,8 +46,9 @@ export function stageIndexUpdates(ctx: DbContext, changes: readonly IndexedDocCh
   const kept = after.filter((index) => beforeTags.has(index.tag));
   const added = after.filter((index) => !beforeTags.has(index.tag));
   const docs = changes.filter((change) => !change.id.startsWith(DESIGN_PREFIX));
-  const updates = kept.map((index) => updateRows(index, docs, ops));
-  const built = added.length > 0 ? buildRows(ctx, added, docs, ops) : [];
+  const parsed = new Map<string, JsonObject>();
+  const updates = kept.map((index) => updateRows(index, docs, parsed, ops));
+  const built = added.length > 0 ? buildRows(ctx, added, docs, parsed, ops) : [];
 
   return () => {
     if (after !== before) registry.replaceDefinitions(after);
@@ -88,15 +89,13 @@ function liveDoc(change: IndexedDocChange, cache: Map<string, JsonObject>): Json
   return doc;
 }
 
-const parsed = new WeakMap<readonly IndexedDocChange[], Map<string, JsonObject>>();
-
 /** The row changes of one existing index for the batch's documents (storage ops appended). */
-function updateRows(index: JsonIndex, docs: readonly IndexedDocChange[], ops: StorageOp[]): Array<[string, JsonValue[] | undefined]> {
-  let cache = parsed.get(docs);
-  if (cache === undefined) {
-    cache = new Map();
-    parsed.set(docs, cache);
-  }
+function updateRows(
+  index: JsonIndex,
+  docs: readonly IndexedDocChange[],
+  cache: Map<string, JsonObject>,
+  ops: StorageOp[],
+): Array<[string, JsonValue[] | undefined]> {
   const keyOf = indexKeyFunction(index);
   const changes: Array<[string, JsonValue[] | undefined]> = [];
   for (const change of docs) {
@@ -117,7 +116,13 @@ function updateRows(index: JsonIndex, docs: readonly IndexedDocChange[], ops: St
  * Every row of newly defined indexes: one pass over the live documents as stored (each parsed once for all the new
  * indexes), with the batch's own documents taken in their new state.
  */
-function buildRows(ctx: DbContext, added: readonly JsonIndex[], docs: readonly IndexedDocChange[], ops: StorageOp[]): IndexEntry[][] {
+function buildRows(
+  ctx: DbContext,
+  added: readonly JsonIndex[],
+  docs: readonly IndexedDocChange[],
+  cache: Map<string, JsonObject>,
+  ops: StorageOp[],
+): IndexEntry[][] {
   const keyFunctions = added.map(indexKeyFunction);
   const rows = added.map((): IndexEntry[] => []);
   const index = (id: string, doc: JsonObject): void => {
@@ -133,15 +138,9 @@ function buildRows(ctx: DbContext, added: readonly JsonIndex[], docs: readonly I
     if (inBatch.has(id) || id.startsWith(DESIGN_PREFIX)) continue;
     index(id, docOf(id, decodeRecordHead(text).winner, decodeRecordBody(text).body));
   }
-  const cache = new Map<string, JsonObject>();
   for (const change of docs) {
     const doc = liveDoc(change, cache);
     if (doc !== undefined) index(change.id, doc);
   }
   return rows;
-}
-
-/** Exposed for tests: the registry the hook maintains. */
-export function registryOf(ctx: DbContext): IndexRegistry {
-  return indexRegistry(ctx);
 }

@@ -29,6 +29,11 @@ export class MemoryStorage implements Storage {
     return this.open().spaces.get(space)?.entries.get(key);
   }
 
+  getMany(space: string, keys: readonly string[]): Array<string | undefined> {
+    const entries = this.open().spaces.get(space)?.entries;
+    return keys.map((key) => entries?.get(key));
+  }
+
   range(space: string, range?: KeyRange): Array<[key: string, value: string]> {
     const db = this.open();
     const limit = checkLimit(range?.limit);

@@ -29,6 +29,8 @@ type Row = [key: string, value: string];
 interface SpaceStatements {
   readonly table: string;
   readonly get: Database.Statement<[string], string>;
+  /** Looks up a JSON array of keys in one statement. */
+  readonly getMany: Database.Statement<[string], [string, string]>;
   readonly put: Database.Statement<[string, string]>;
   readonly del: Database.Statement<[string]>;
   readonly clear: Database.Statement<[]>;
@@ -105,6 +107,15 @@ export class SqliteStorage implements Storage {
     // A key with a lone surrogate cannot have been stored, and SQLite would look up a mangled form of it.
     if (statements === undefined || !isWellFormed(key)) return undefined;
     return statements.get.get(key);
+  }
+
+  getMany(space: string, keys: readonly string[]): Array<string | undefined> {
+    this.open();
+    const statements = this.space(space, false);
+    if (statements === undefined || keys.length === 0) return keys.map(() => undefined);
+    const found = new Map<string, string>();
+    for (const [key, value] of statements.getMany.all(JSON.stringify(keys.filter(isWellFormed)))) found.set(key, value);
+    return keys.map((key) => found.get(key));
   }
 
   range(space: string, range?: KeyRange): Array<[key: string, value: string]> {
@@ -195,6 +206,7 @@ export class SqliteStorage implements Storage {
     const statements: SpaceStatements = {
       table,
       get: db.prepare<[string], string>(`SELECT v FROM "${table}" WHERE k = ?`).pluck(),
+      getMany: db.prepare<[string], [string, string]>(`SELECT k, v FROM "${table}" WHERE k IN (SELECT value FROM json_each(?))`).raw(true),
       put: db.prepare<[string, string]>(`INSERT OR REPLACE INTO "${table}" (k, v) VALUES (?, ?)`),
       del: db.prepare<[string]>(`DELETE FROM "${table}" WHERE k = ?`),
       clear: db.prepare<[]>(`DELETE FROM "${table}"`),

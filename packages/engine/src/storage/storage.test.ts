@@ -76,6 +76,14 @@ describe.each(backends)('$kind storage', (backend) => {
       expect(storage.range('docs')).toEqual([['b', '2']]);
     });
 
+    it('reads many keys at once, in the order asked, with duplicates and misses', () => {
+      expect(storage.getMany('docs', ['a'])).toEqual([undefined]);
+      storage.write([put('docs', 'a', '1'), put('docs', 'b', '2'), put('docs', '\u{1F600}', 'smile')]);
+      expect(storage.getMany('docs', ['b', 'zz', 'a', 'b', '\u{1F600}'])).toEqual(['2', undefined, '1', '2', 'smile']);
+      expect(storage.getMany('docs', [])).toEqual([]);
+      expect(storage.getMany('nope', ['a', 'b'])).toEqual([undefined, undefined]);
+    });
+
     it('keeps spaces apart', () => {
       storage.write([put('docs', 'k', 'doc'), put('seqs', 'k', 'seq')]);
       expect(storage.get('docs', 'k')).toBe('doc');

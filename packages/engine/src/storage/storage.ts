@@ -13,6 +13,9 @@ export interface Storage {
   /** The value stored under `key`, or `undefined`. */
   get(space: string, key: string): string | undefined;
 
+  /** The values of several keys at once (one round trip on SQLite), in the order of `keys`. */
+  getMany(space: string, keys: readonly string[]): Array<string | undefined>;
+
   /** Entries of `space` inside `range`, in key order (reversed with `range.reverse`), at most `range.limit`. */
   range(space: string, range?: KeyRange): Array<[key: string, value: string]>;
 
