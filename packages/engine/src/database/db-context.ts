@@ -1,14 +1,18 @@
 import type { Storage } from '../storage/storage.js';
 import { SPACE } from './records.js';
 
-/** Counters and settings of one database, kept in memory and persisted with every write batch. */
+/**
+ * Counters and settings of one database, kept in memory. Only settings (`revsLimit`, `purgeSeq`, `createdAt`) and
+ * a floor for `updateSeq` are persisted, when they change; the counters are derived from the data when the database
+ * opens, so an ordinary commit writes no extra row (a page less per commit on SQLite).
+ */
 export interface DbMeta {
   updateSeq: number;
   purgeSeq: number;
   docCount: number;
   delCount: number;
-  /** Bytes of the winning bodies (CouchDB's `sizes.external`, approximately). */
-  externalSize: number;
+  /** Bytes of the winning bodies (CouchDB's `sizes.external`, approximately); computed on first use. */
+  externalSize: number | undefined;
   revsLimit: number;
   createdAt: number;
 }
@@ -26,12 +30,37 @@ export interface DbContext {
 
 const META_KEY = 'state';
 
+/** The persisted part of `DbMeta`. */
+type StoredMeta = Pick<DbMeta, 'updateSeq' | 'purgeSeq' | 'revsLimit' | 'createdAt'>;
+
+/** Reads the settings and derives the counters from the data: the last seq, and the live and deleted counts. */
 export function loadMeta(storage: Storage): DbMeta {
   const text = storage.get(SPACE.meta, META_KEY);
-  if (text) return JSON.parse(text) as DbMeta;
-  return { updateSeq: 0, purgeSeq: 0, docCount: 0, delCount: 0, externalSize: 0, revsLimit: 1000, createdAt: Date.now() };
+  const stored: StoredMeta = text ? (JSON.parse(text) as StoredMeta) : { updateSeq: 0, purgeSeq: 0, revsLimit: 1000, createdAt: Date.now() };
+  const [last] = storage.range(SPACE.seqs, { reverse: true, limit: 1 });
+  return {
+    ...stored,
+    updateSeq: Math.max(stored.updateSeq, last ? Number(last[0]) : 0),
+    docCount: storage.count(SPACE.docs),
+    delCount: storage.count(SPACE.tombs),
+    externalSize: undefined,
+  };
 }
 
+/** The op that persists the settings (and the current seq as a floor: purge can remove the newest seq entry). */
 export function metaOp(meta: DbMeta): { type: 'put'; space: string; key: string; value: string } {
-  return { type: 'put', space: SPACE.meta, key: META_KEY, value: JSON.stringify(meta) };
+  const stored: StoredMeta = { updateSeq: meta.updateSeq, purgeSeq: meta.purgeSeq, revsLimit: meta.revsLimit, createdAt: meta.createdAt };
+  return { type: 'put', space: SPACE.meta, key: META_KEY, value: JSON.stringify(stored) };
+}
+
+/** Sums the winning bodies once, on first use of `sizes.external`; writes keep it current from then on. */
+export function externalSize(ctx: DbContext): number {
+  if (ctx.meta.externalSize === undefined) {
+    let total = 0;
+    for (const space of [SPACE.docs, SPACE.tombs]) {
+      for (const [, text] of ctx.storage.range(space)) total += text.length - text.lastIndexOf('\n') - 1;
+    }
+    ctx.meta.externalSize = total;
+  }
+  return ctx.meta.externalSize;
 }

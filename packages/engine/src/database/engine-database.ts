@@ -16,12 +16,18 @@ import {
   type ChangesOptions,
   type ChangesResponse,
   type ChangesRow,
+  type CreateIndexResponse,
   type DatabaseAdapter,
   type DbInfo,
   type Document,
   type DocumentInput,
+  type ExplainResponse,
+  type FindRequest,
+  type FindResponse,
   type GetAttachmentOptions,
   type GetOptions,
+  type IndexDefinition,
+  type IndexListResponse,
   type JsonObject,
   type LiveChangesOptions,
   type LocalDocsResponse,
@@ -35,13 +41,15 @@ import {
   type WriteResult,
 } from '@settee/core';
 import type { Observable } from 'rxjs';
+import { createIndex, deleteIndex, listIndexes } from '../find/manage-indexes.js';
+import { runExplain, runFind } from '../find/run-find.js';
 import { missingRevisions, parseRev } from '../revs/rev-tree.js';
 import { listAllDocs } from './all-docs.js';
 import { deleteAttachment, readAttachment, writeAttachment } from './attachments.js';
 import { readChanges } from './changes.js';
 import type { CommitSignal } from './commit-signal.js';
 import { compactDatabase } from './compact.js';
-import { metaOp, type DbContext } from './db-context.js';
+import { externalSize, metaOp, type DbContext } from './db-context.js';
 import { assertDocId, isLocalId } from './doc-ids.js';
 import { liveChanges } from './live-changes.js';
 import { loadRecord } from './load-record.js';
@@ -84,12 +92,13 @@ export class EngineDatabase implements DatabaseAdapter {
     const { ctx, props } = this.open;
     const { meta } = ctx;
     const file = ctx.storage.sizeInBytes();
+    const external = externalSize(ctx);
     return {
       instance_start_time: String(meta.createdAt * 1000),
       db_name: this.name,
       purge_seq: String(meta.purgeSeq),
       update_seq: String(meta.updateSeq),
-      sizes: { file, external: meta.externalSize, active: Math.min(file, meta.externalSize) },
+      sizes: { file, external, active: Math.min(file, external) },
       props: props.partitioned ? { partitioned: true } : {},
       doc_del_count: meta.delCount,
       doc_count: meta.docCount,
@@ -227,6 +236,27 @@ export class EngineDatabase implements DatabaseAdapter {
     assertDocId(docId);
     if (typeof rev !== 'string') throw new ConflictError('Document update conflict.', { id: docId });
     return deleteAttachment(ctx, docId, name, rev);
+  }
+
+  async find<T extends object = JsonObject>(request: FindRequest): Promise<FindResponse<Document<T>>> {
+    return runFind(this.ctx, request) as FindResponse<Document<T>>;
+  }
+
+  async explain(request: FindRequest): Promise<ExplainResponse> {
+    const { ctx, props } = this.open;
+    return runExplain(ctx, props.partitioned === true, request);
+  }
+
+  async createIndex(definition: IndexDefinition): Promise<CreateIndexResponse> {
+    return createIndex(this.ctx, definition);
+  }
+
+  async getIndexes(): Promise<IndexListResponse> {
+    return listIndexes(this.ctx);
+  }
+
+  async deleteIndex(ddoc: string, name: string): Promise<OkResponse> {
+    return deleteIndex(this.ctx, ddoc, name);
   }
 
   async getSecurity(): Promise<SecurityObject> {

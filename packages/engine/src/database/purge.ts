@@ -4,6 +4,7 @@ import { stageIndexUpdates, type IndexedDocChange } from '../find/stage-index-up
 import type { StorageOp } from '../storage/storage.js';
 import { metaOp, type DbContext } from './db-context.js';
 import { loadRecord, loadRevBody } from './load-record.js';
+import { addExternal } from './write-docs.js';
 import { encodeRecord, encodeRevBody, revKey, seqKey, SPACE } from './records.js';
 
 /**
@@ -35,7 +36,7 @@ export function purgeDocs(ctx: DbContext, request: Record<string, string[]>): Re
     ops.push({ type: 'del', space: SPACE.seqs, key: seqKey(before.seq) });
     if (before.deleted) meta.delCount -= 1;
     else meta.docCount -= 1;
-    meta.externalSize -= before.body.body.length;
+    addExternal(meta, -before.body.body.length);
     const leaves = sortedLeaves(result.tree);
     const winner = leaves[0];
     const winnerBody = winner && (winner.rev === before.winner ? before.body : loadRevBody(ctx.storage, record, winner.rev));
@@ -55,7 +56,7 @@ export function purgeDocs(ctx: DbContext, request: Record<string, string[]>): Re
     ops.push({ type: 'put', space: SPACE.seqs, key: seqKey(next.seq), value: id });
     if (winner.deleted) meta.delCount += 1;
     else meta.docCount += 1;
-    meta.externalSize += winnerBody.body.length;
+    addExternal(meta, winnerBody.body.length);
   }
   if (ops.length === 0) return purged;
   meta.purgeSeq += 1;

@@ -5,7 +5,7 @@ import { findRevision, mergePath, newTree, sortedLeaves } from '../revs/rev-tree
 import type { RevHistory, RevLeaf } from '../revs/rev-tree-types.js';
 import type { StorageOp } from '../storage/storage.js';
 import type { StoredAttachments } from './attachment-meta.js';
-import { metaOp, type DbContext, type DbMeta } from './db-context.js';
+import type { DbContext, DbMeta } from './db-context.js';
 import { isLocalId } from './doc-ids.js';
 import { loadRecords, loadRevBody } from './load-record.js';
 import { writeLocalDoc } from './local-docs.js';
@@ -70,7 +70,6 @@ export function writeDocs(ctx: DbContext, docs: readonly PreparedDoc[], newEdits
   for (const [digest, base64] of attData) ops.push({ type: 'put', space: SPACE.atts, key: digest, value: base64 });
   // JSON index rows go into the same atomic write as the documents they index.
   const indexesCommitted = stageIndexUpdates(ctx, changed.map(indexedChange), ops);
-  ops.push(metaOp(meta));
   ctx.storage.write(ops);
   ctx.meta = meta;
   indexesCommitted();
@@ -195,11 +194,16 @@ function countChange(meta: DbMeta, before: DocRecord | undefined, after: DocReco
   if (before) {
     if (before.deleted) meta.delCount -= 1;
     else meta.docCount -= 1;
-    meta.externalSize -= before.winnerBody.body.length;
+    addExternal(meta, -before.winnerBody.body.length);
   }
   if (after.deleted) meta.delCount += 1;
   else meta.docCount += 1;
-  meta.externalSize += after.winnerBody.body.length;
+  addExternal(meta, after.winnerBody.body.length);
+}
+
+/** Keeps `sizes.external` current once it has been computed (see `externalSize`). */
+export function addExternal(meta: DbMeta, delta: number): void {
+  if (meta.externalSize !== undefined) meta.externalSize += delta;
 }
 
 /**
@@ -215,7 +219,7 @@ function collectDocOps(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, ops: Sto
     const moved = loadRevBody(ctx.storage, base, current.winner);
     if (moved) {
       current.winnerBody = moved;
-      meta.externalSize += moved.body.length;
+      addExternal(meta, moved.body.length);
       ops.push({ type: 'del', space: SPACE.revs, key: revKey(id, current.winner) });
     }
   }
