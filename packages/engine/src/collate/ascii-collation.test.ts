@@ -2,18 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compareAsciiStrings, NOT_ASCII } from './ascii-collation.js';
 import { compareStrings } from './compare-strings.js';
 import { icuCompare } from './icu-collator.js';
+import { seededRandom as random } from '../test-support/seeded-random.js';
 
-/** A small deterministic PRNG (mulberry32) so a failure can be reproduced. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALL_ASCII = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)).join('');
 // Few distinct characters make long equal prefixes, so the tertiary (case) level and prefixes get exercised.

@@ -1,5 +1,6 @@
 import type { JsonValue } from '@settee/core';
 import { compareUtf8 } from '../storage/compare-utf8.js';
+import { compareLists, compareMembers } from './compare-containers.js';
 import { compareStrings } from './compare-strings.js';
 
 /**
@@ -47,35 +48,13 @@ export function collate(a: JsonValue, b: JsonValue): number {
   const rankA = collationRank(a);
   const rankB = collationRank(b);
   if (rankA !== rankB) return rankA < rankB ? -1 : 1;
-  if (rankA === RANK_ARRAY) return collateArrays(a as JsonValue[], b as JsonValue[]);
-  if (rankA === RANK_OBJECT) return collateObjects(a as Record<string, JsonValue>, b as Record<string, JsonValue>);
+  if (rankA === RANK_ARRAY) return compareLists(a as JsonValue[], b as JsonValue[], collate);
+  if (rankA === RANK_OBJECT) return compareMembers(a as Record<string, JsonValue>, b as Record<string, JsonValue>, compareStrings, collate);
   // Same atom (null, false or true).
   return 0;
 }
 
-function collateArrays(a: readonly JsonValue[], b: readonly JsonValue[]): number {
-  const n = a.length < b.length ? a.length : b.length;
-  for (let i = 0; i < n; i++) {
-    const order = collate(a[i]!, b[i]!);
-    if (order !== 0) return order;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
 
-function collateObjects(a: Record<string, JsonValue>, b: Record<string, JsonValue>): number {
-  const keysA = Object.keys(a);
-  const keysB = Object.keys(b);
-  const n = keysA.length < keysB.length ? keysA.length : keysB.length;
-  for (let i = 0; i < n; i++) {
-    const keyA = keysA[i]!;
-    const keyB = keysB[i]!;
-    const keyOrder = compareStrings(keyA, keyB);
-    if (keyOrder !== 0) return keyOrder;
-    const valueOrder = collate(a[keyA]!, b[keyB]!);
-    if (valueOrder !== 0) return valueOrder;
-  }
-  return keysA.length === keysB.length ? 0 : keysA.length < keysB.length ? -1 : 1;
-}
 
 /**
  * The order of view rows: by key in {@link collate} order, then (for equal keys) by doc id in raw order, the way

@@ -1,5 +1,6 @@
 import type { JsonValue } from '@settee/core';
 import { compareUtf8 } from '../storage/compare-utf8.js';
+import { compareLists, compareMembers } from './compare-containers.js';
 
 /**
  * Raw collation: Erlang's term order over CouchDB's JSON terms, as used by `_all_docs` ids, views with
@@ -15,8 +16,9 @@ export function compareRaw(a: JsonValue, b: JsonValue): number {
   const rankA = rawRank(a);
   const rankB = rawRank(b);
   if (rankA !== rankB) return rankA < rankB ? -1 : 1;
-  if (rankA === RAW_ARRAY) return compareRawLists(a as JsonValue[], b as JsonValue[]);
-  if (rankA === RAW_OBJECT) return compareRawObjects(a as Record<string, JsonValue>, b as Record<string, JsonValue>);
+  if (rankA === RAW_ARRAY) return compareLists(a as JsonValue[], b as JsonValue[], compareRaw);
+  // An object is the 1-tuple `{[{Key, Value}, ...]}`: its members compare as a list of 2-tuples.
+  if (rankA === RAW_OBJECT) return compareMembers(a as Record<string, JsonValue>, b as Record<string, JsonValue>, compareRawStrings, compareRaw);
   return 0;
 }
 
@@ -47,27 +49,4 @@ function rawRank(value: JsonValue): number {
   }
 }
 
-function compareRawLists(a: readonly JsonValue[], b: readonly JsonValue[]): number {
-  const n = a.length < b.length ? a.length : b.length;
-  for (let i = 0; i < n; i++) {
-    const order = compareRaw(a[i]!, b[i]!);
-    if (order !== 0) return order;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
 
-/** An object is the 1-tuple `{[{Key, Value}, ...]}`: its member list compares as a list of 2-tuples. */
-function compareRawObjects(a: Record<string, JsonValue>, b: Record<string, JsonValue>): number {
-  const keysA = Object.keys(a);
-  const keysB = Object.keys(b);
-  const n = keysA.length < keysB.length ? keysA.length : keysB.length;
-  for (let i = 0; i < n; i++) {
-    const keyA = keysA[i]!;
-    const keyB = keysB[i]!;
-    const keyOrder = compareRawStrings(keyA, keyB);
-    if (keyOrder !== 0) return keyOrder;
-    const valueOrder = compareRaw(a[keyA]!, b[keyB]!);
-    if (valueOrder !== 0) return valueOrder;
-  }
-  return keysA.length === keysB.length ? 0 : keysA.length < keysB.length ? -1 : 1;
-}

@@ -5,18 +5,8 @@ import { missingRevisions } from './rev-tree-missing.js';
 import { compareRevHash } from './rev-tree-parse.js';
 import { sortedLeaves } from './rev-tree-query.js';
 import type { RevHistory, RevNode, RevTree } from './rev-tree-types.js';
+import { seededRandom as prng } from '../test-support/seeded-random.js';
 
-/** Deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface TrueNode {
   pos: number;

@@ -1,3 +1,4 @@
+import { OpenHandles } from './open-handles.js';
 import { OrderedMap } from './ordered-map.js';
 import type { KeyRange, Storage, StorageOp, StorageProvider } from './storage.js';
 import { checkBounds, checkDatabaseName, checkLimit, checkOps, closedError } from './storage-checks.js';
@@ -95,7 +96,7 @@ export class MemoryStorage implements Storage {
 export class MemoryStorageProvider implements StorageProvider {
   readonly kind = 'memory';
   private readonly databases = new Map<string, MemoryDatabase>();
-  private readonly handles = new Map<string, Set<MemoryStorage>>();
+  private readonly handles = new OpenHandles<MemoryStorage>();
 
   list(): string[] {
     return [...this.databases.keys()];
@@ -115,32 +116,16 @@ export class MemoryStorageProvider implements StorageProvider {
   open(name: string): Storage {
     const database = this.databases.get(name);
     if (database === undefined) throw new Error(`database ${JSON.stringify(name)} does not exist`);
-    const storage = new MemoryStorage(database, (closed) => {
-      this.handles.get(name)?.delete(closed);
-    });
-    let handles = this.handles.get(name);
-    if (handles === undefined) {
-      handles = new Set();
-      this.handles.set(name, handles);
-    }
-    handles.add(storage);
-    return storage;
+    return this.handles.track(name, (onClose) => new MemoryStorage(database, onClose));
   }
 
   /** Closes the database's storages and drops its data; a missing database is left alone. */
   destroy(name: string): void {
-    this.closeHandles(name);
+    this.handles.closeAll(name);
     this.databases.delete(name);
   }
 
   close(): void {
-    for (const name of [...this.handles.keys()]) this.closeHandles(name);
-  }
-
-  private closeHandles(name: string): void {
-    const handles = this.handles.get(name);
-    if (handles === undefined) return;
-    this.handles.delete(name);
-    for (const storage of [...handles]) storage.close();
+    this.handles.closeEverything();
   }
 }

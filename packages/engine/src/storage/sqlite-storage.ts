@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isWellFormed } from './compare-utf8.js';
+import { OpenHandles } from './open-handles.js';
 import { databaseFileName, databaseNameOfFile, spaceTableName } from './sqlite-names.js';
 import type { KeyRange, Storage, StorageOp, StorageProvider } from './storage.js';
 import { checkBounds, checkDatabaseName, checkLimit, checkOps, closedError, isValidDatabaseName } from './storage-checks.js';
@@ -286,7 +287,7 @@ export class SqliteStorageProvider implements StorageProvider {
   readonly dir: string;
   private readonly synchronous: SqliteSynchronous;
   private readonly walAutocheckpointPages: number;
-  private readonly handles = new Map<string, Set<SqliteStorage>>();
+  private readonly handles = new OpenHandles<SqliteStorage>();
 
   constructor(options: SqliteStorageProviderOptions) {
     this.dir = options.dir;
@@ -324,7 +325,7 @@ export class SqliteStorageProvider implements StorageProvider {
   /** Closes the database's storages and deletes its file with the WAL companions; a missing database is left alone. */
   destroy(name: string): void {
     if (!isValidDatabaseName(name)) return;
-    this.closeHandles(name);
+    this.handles.closeAll(name);
     const file = this.fileOf(name);
     // Companions first: a WAL left beside a later database of the same name would be replayed into it.
     removeCompanions(file);
@@ -332,7 +333,7 @@ export class SqliteStorageProvider implements StorageProvider {
   }
 
   close(): void {
-    for (const name of [...this.handles.keys()]) this.closeHandles(name);
+    this.handles.closeEverything();
   }
 
   private fileOf(name: string): string {
@@ -341,23 +342,7 @@ export class SqliteStorageProvider implements StorageProvider {
 
   private track(name: string, create: boolean): SqliteStorage {
     const options = { synchronous: this.synchronous, walAutocheckpointPages: this.walAutocheckpointPages, create };
-    const storage = new SqliteStorage(this.fileOf(name), options, (closed) => {
-      this.handles.get(name)?.delete(closed);
-    });
-    let handles = this.handles.get(name);
-    if (handles === undefined) {
-      handles = new Set();
-      this.handles.set(name, handles);
-    }
-    handles.add(storage);
-    return storage;
-  }
-
-  private closeHandles(name: string): void {
-    const handles = this.handles.get(name);
-    if (handles === undefined) return;
-    this.handles.delete(name);
-    for (const storage of [...handles]) storage.close();
+    return this.handles.track(name, (onClose) => new SqliteStorage(this.fileOf(name), options, onClose));
   }
 }
 
