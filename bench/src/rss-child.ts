@@ -2,7 +2,7 @@
  * Run in a fresh node process by `measure-rss.ts`: loads RSS_DOCS playlists into one contender and prints one JSON
  * line `RssResult`. A separate process keeps other contenders' heaps and caches out of RSS.
  *
- * Usage: node --expose-gc --conditions=settee-source --import tsx src/rss-child.ts <contender-id> [docs]
+ * Usage: node --expose-gc --compact-on-every-full-gc --conditions=settee-source --import tsx src/rss-child.ts <id> [docs]
  */
 import { createContender, isContenderId } from './contenders.js';
 import { makePlaylists } from './docs.js';
@@ -22,8 +22,9 @@ const WARMUP_DOCS = 5_000;
 const MB = 1024 * 1024;
 
 async function settledMemory(gc: Gc): Promise<{ rssMb: number; heapMb: number }> {
-  // A pause lets finalizers and background flushes (LevelDB, SQLite) finish; the last-resort collection then hands
-  // freed pages back to the OS, without which RSS after a plain gc() swung by ±50 MB between identical runs.
+  // A pause lets finalizers and background flushes (LevelDB, SQLite) finish; the last-resort collection (compacting,
+  // as the child runs with --compact-on-every-full-gc) then hands freed pages back to the OS. Without both, RSS
+  // after a plain gc() swung by up to 100 MB between identical runs: old space left fragmented by load garbage.
   gc();
   await new Promise((resolve) => setTimeout(resolve, 100));
   gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });

@@ -4,7 +4,7 @@ import { createAuthenticator, type Authenticator } from './auth.js';
 import { isRetryableStatus, jitteredDelay, sleep } from './backoff.js';
 import { InvalidResponseError, NetworkError, RequestTimeoutError } from './http-errors.js';
 import type { HttpAdapterOptions } from './options.js';
-import { RAW_REQUEST_BODY, rawBodyOf } from './raw-body.js';
+import { TRANSPORT_HINTS, rawBodyOf, type TransportHints } from './raw-body.js';
 import { parseServerUrl, type ParsedServerUrl } from './server-url.js';
 import { buildQueryString, type Query } from './url.js';
 
@@ -122,13 +122,14 @@ export class HttpClient {
   readonly #retryBase: number;
   readonly #retryMax: number;
   readonly #headers: Readonly<Record<string, string>>;
-  readonly #rawBodies: boolean;
+  /** The Node transport's lean path is in use (see raw-body.ts). */
+  readonly #lean: boolean;
 
   constructor(options: HttpAdapterOptions, defaultFetch: typeof globalThis.fetch | undefined, rawBodies: boolean) {
     this.url = parseServerUrl(options.url);
     const session = options.auth?.type === 'session';
     const fetch = options.fetch ?? defaultFetch;
-    this.#rawBodies = rawBodies && options.fetch === undefined;
+    this.#lean = rawBodies && options.fetch === undefined;
     this.#ky = ky.create({
       prefixUrl: '',
       timeout: false,
@@ -224,22 +225,12 @@ export class HttpClient {
     const limit = idempotent ? this.#retryLimit : 0;
     let renewed = false;
     for (let attempt = 0; ; attempt += 1) {
-      const timeout = spec.timeout ?? this.#timeout;
-      const controller = new AbortController();
-      let timedOut = false;
-      const timer =
-        timeout === false
-          ? undefined
-          : setTimeout(() => {
-              timedOut = true;
-              controller.abort();
-            }, timeout);
-      const onAbort = (): void => controller.abort(spec.signal?.reason);
       if (spec.signal?.aborted) throw spec.signal.reason;
-      spec.signal?.addEventListener('abort', onAbort, { once: true });
+      const timeout = spec.timeout ?? this.#timeout;
+      const deadline = this.#lean ? undefined : new Deadline(spec.signal, timeout);
       let keepSignal = false;
       try {
-        const response = await this.#send(spec, controller.signal);
+        const response = await this.#send(spec, timeout, streaming, deadline?.signal);
         this.#auth.observe(response.headers);
         if (response.status === 401 && !renewed) {
           await response.body?.cancel().catch(() => undefined);
@@ -259,16 +250,15 @@ export class HttpClient {
         return result;
       } catch (caught) {
         if (spec.signal?.aborted) throw spec.signal.reason;
-        const failure = this.#classify(caught, spec, timedOut);
+        const failure = this.#classify(caught, spec, deadline?.timedOut ?? isTimeout(caught));
         if (failure instanceof Transient && attempt < limit) {
           await sleep(jitteredDelay(attempt, this.#retryBase, this.#retryMax), spec.signal);
           continue;
         }
         throw failure instanceof Transient ? failure.error : failure;
       } finally {
-        if (timer !== undefined) clearTimeout(timer);
         // A streamed body stays tied to the caller's signal until the caller cancels it.
-        if (!keepSignal) spec.signal?.removeEventListener('abort', onAbort);
+        deadline?.end(keepSignal);
       }
     }
   }
@@ -281,7 +271,7 @@ export class HttpClient {
     return new Transient(new NetworkError(`${where} failed: ${message}`, { cause: caught }));
   }
 
-  async #send(spec: RequestSpec, signal: AbortSignal): Promise<Response> {
+  async #send(spec: RequestSpec, timeout: number | false, stream: boolean, signal: AbortSignal | undefined): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json', ...this.#headers };
     Object.assign(headers, await this.#auth.headers());
     let body: string | Uint8Array | undefined;
@@ -294,18 +284,57 @@ export class HttpClient {
     }
     if (spec.headers) Object.assign(headers, spec.headers);
     const url = `${this.url.base}${spec.path}${buildQueryString(spec.query)}`;
-    if (body !== undefined && this.#rawBodies) {
-      // The Node transport writes these bytes directly; the Request itself carries no body stream to copy.
-      const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-      const options: Options & Record<typeof RAW_REQUEST_BODY, Uint8Array> = {
-        method: spec.method,
+    if (this.#lean) {
+      // The Node transport takes headers, bytes, timeout and the caller's signal from the hints (raw-body.ts).
+      const hints: TransportHints = {
         headers,
-        signal,
-        [RAW_REQUEST_BODY]: bytes,
+        body: typeof body === 'string' ? encoder.encode(body) : body,
+        timeout: timeout === false ? undefined : timeout,
+        signal: spec.signal,
+        stream,
       };
+      const options: Options & Record<typeof TRANSPORT_HINTS, TransportHints> = { method: spec.method, [TRANSPORT_HINTS]: hints };
       return this.#ky(url, options);
     }
     return this.#ky(url, { method: spec.method, headers, signal, ...(body === undefined ? {} : { body }) });
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** The Node transport reports its own timeout as a DOMException named TimeoutError. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError';
+}
+
+/** For a standard fetch: one AbortController per attempt, fired by the timeout or by the caller's signal. */
+class Deadline {
+  readonly #controller = new AbortController();
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #caller: AbortSignal | undefined;
+  readonly #onAbort = (): void => this.#controller.abort(this.#caller?.reason);
+  timedOut = false;
+
+  constructor(caller: AbortSignal | undefined, timeout: number | false) {
+    this.#caller = caller;
+    this.#timer =
+      timeout === false
+        ? undefined
+        : setTimeout(() => {
+            this.timedOut = true;
+            this.#controller.abort();
+          }, timeout);
+    caller?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Stops the timer; keeps following the caller's signal when a streamed body is still being read. */
+  end(keepFollowing: boolean): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (!keepFollowing) this.#caller?.removeEventListener('abort', this.#onAbort);
   }
 }
 

@@ -1,5 +1,11 @@
 import type { Observable } from 'rxjs';
 import type {
+  CreateIndexResponse,
+  ExplainResponse,
+  FindRequest,
+  FindResponse,
+  IndexDefinition,
+  IndexListResponse,
   AllDocsOptions,
   AllDocsResponse,
   AttachmentData,
@@ -243,6 +249,32 @@ export class HttpDatabase implements DatabaseAdapter {
       method: 'DELETE',
       path: joinPath(this.docPath(docId), encodeAttachmentName(name)),
       query: { rev },
+      signal: call?.signal,
+    });
+  }
+
+  find<T extends object = JsonObject>(request: FindRequest, call?: CallOptions): Promise<FindResponse<Document<T>>> {
+    return this.client.json({ method: 'POST', path: joinPath(this.#path, '_find'), json: request, idempotent: true, signal: call?.signal });
+  }
+
+  explain(request: FindRequest, call?: CallOptions): Promise<ExplainResponse> {
+    return this.client.json({ method: 'POST', path: joinPath(this.#path, '_explain'), json: request, idempotent: true, signal: call?.signal });
+  }
+
+  createIndex(definition: IndexDefinition, call?: CallOptions): Promise<CreateIndexResponse> {
+    // Creating the same index twice answers `exists`, so a retry is harmless.
+    return this.client.json({ method: 'POST', path: joinPath(this.#path, '_index'), json: definition, idempotent: true, signal: call?.signal });
+  }
+
+  getIndexes(call?: CallOptions): Promise<IndexListResponse> {
+    return this.client.json({ method: 'GET', path: joinPath(this.#path, '_index'), signal: call?.signal });
+  }
+
+  deleteIndex(ddoc: string, name: string, call?: CallOptions): Promise<OkResponse> {
+    const designId = ddoc.startsWith('_design/') ? ddoc.slice('_design/'.length) : ddoc;
+    return this.client.json({
+      method: 'DELETE',
+      path: joinPath(this.#path, '_index', encodeURIComponent(designId), 'json', encodeURIComponent(name)),
       signal: call?.signal,
     });
   }

@@ -1,7 +1,7 @@
 import type { AllDbsOptions, CreateDbOptions, OkResponse, ServerAdapter, ServerInfo } from '@settee/core';
 import { HttpClient } from './http-client.js';
 import { HttpDatabase, type DatabaseContext } from './http-database.js';
-import type { LiveFeedSettings } from './live-changes.js';
+import { ADAPTER_CLOSED, type LiveFeedSettings } from './live-changes.js';
 import type { CallOptions, HttpAdapterOptions } from './options.js';
 import { encodeDbName, type Query } from './url.js';
 
@@ -39,7 +39,7 @@ export class HttpServer implements ServerAdapter {
       client: this.#client,
       feed,
       register: (controller) => {
-        if (this.#closed) controller.abort();
+        if (this.#closed) controller.abort(ADAPTER_CLOSED);
         this.#feeds.add(controller);
         return () => this.#feeds.delete(controller);
       },
@@ -89,7 +89,7 @@ export class HttpServer implements ServerAdapter {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const feed of this.#feeds) feed.abort();
+    for (const feed of this.#feeds) feed.abort(ADAPTER_CLOSED);
     this.#feeds.clear();
     try {
       await this.#client.close();

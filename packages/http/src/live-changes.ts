@@ -6,6 +6,9 @@ import { FeedLineSplitter, parseFeedLine } from './feed-lines.js';
 import type { HttpClient } from './http-client.js';
 import { InvalidResponseError, NetworkError, RequestTimeoutError } from './http-errors.js';
 
+/** The abort reason `close()` gives live feeds: they complete, where an unsubscribe just stops. */
+export const ADAPTER_CLOSED: unique symbol = Symbol('settee.http.adapterClosed');
+
 /** Reconnection settings of a live feed. */
 export interface LiveFeedSettings {
   readonly heartbeat: number;
@@ -102,12 +105,15 @@ export function liveChangesFeed(
       }
     };
 
+    // Unsubscribing aborts silently; the adapter's close() aborts with ADAPTER_CLOSED and completes the feed.
+    const closedByAdapter = (): boolean => signal.aborted && signal.reason === ADAPTER_CLOSED;
     run().then(
       () => {
-        if (!signal.aborted) subscriber.complete();
+        if (!signal.aborted || closedByAdapter()) subscriber.complete();
       },
       (error: unknown) => {
         if (!signal.aborted) subscriber.error(error);
+        else if (closedByAdapter()) subscriber.complete();
       },
     );
     return () => {

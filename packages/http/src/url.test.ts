@@ -41,7 +41,8 @@ describe('buildQueryString', () => {
       '?startkey=%22a%22&endkey=%22b%22&limit=2&descending=true',
     );
     expect(buildQueryString({ open_revs: ['1-a', '2-b'] })).toBe(`?open_revs=${encodeURIComponent('["1-a","2-b"]')}`);
-    expect(buildQueryString({ open_revs: 'all' })).toBe('?open_revs=%22all%22');
+    expect(buildQueryString({ open_revs: 'all' })).toBe('?open_revs=all');
+    expect(buildQueryString({ startkey_docid: 'd1' })).toBe('?startkey_docid=d1');
   });
 
   it('sends rev, since and feed literally', () => {

@@ -13,8 +13,6 @@ const JSON_PARAMS: ReadonlySet<string> = new Set([
   'start_key',
   'endkey',
   'end_key',
-  'startkey_docid',
-  'endkey_docid',
   'open_revs',
   'atts_since',
   'doc_ids',
@@ -48,10 +46,10 @@ export function joinPath(...segments: string[]): string {
 }
 
 function queryValue(name: string, value: Exclude<QueryValue, undefined>): string {
-  if (JSON_PARAMS.has(name) || (typeof value === 'object' && value !== null)) {
-    // `since` may be a number or an opaque string token; both go as is. Only JSON params are JSON-encoded.
-    return JSON.stringify(value);
-  }
+  // `open_revs=all` is a keyword; a list of revisions is JSON.
+  if (name === 'open_revs' && value === 'all') return value;
+  if (JSON_PARAMS.has(name) || (typeof value === 'object' && value !== null)) return JSON.stringify(value);
+  // Everything else, `since` tokens and `startkey_docid` included, CouchDB reads as the literal string.
   return String(value);
 }
 

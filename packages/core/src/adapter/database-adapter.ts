@@ -22,6 +22,14 @@ import type {
   PutOptions,
   WriteResult,
 } from './documents.js';
+import type {
+  CreateIndexResponse,
+  ExplainResponse,
+  FindRequest,
+  FindResponse,
+  IndexDefinition,
+  IndexListResponse,
+} from './find.js';
 import type { DbInfo, OkResponse, SecurityObject } from './info.js';
 
 /**
@@ -117,6 +125,28 @@ export interface DatabaseAdapter {
 
   /** Removes an attachment, creating a new revision. */
   removeAttachment(docId: string, name: string, rev: string): Promise<WriteResult>;
+
+  /**
+   * Mango query (CouchDB's `_find`): documents matching `selector`, sorted, projected and paged. Uses the best JSON
+   * index (or `use_index`); without a usable one it scans all documents and says so in `warning`. A sort no index
+   * can serve rejects with 400 `no_usable_index`. Bookmarks page through a result set returning each document once.
+   */
+  find<T extends object = JsonObject>(request: FindRequest): Promise<FindResponse<Document<T>>>;
+
+  /** How `find` would run `request` (CouchDB's `_explain`). */
+  explain(request: FindRequest): Promise<ExplainResponse>;
+
+  /**
+   * Creates a JSON index (CouchDB's `POST _index`), stored as a `language: "query"` design document; `exists` when
+   * an identical one is already there. Indexes are kept up to date on every write.
+   */
+  createIndex(definition: IndexDefinition): Promise<CreateIndexResponse>;
+
+  /** Lists the indexes, the special `_all_docs` index first (CouchDB's `GET _index`). */
+  getIndexes(): Promise<IndexListResponse>;
+
+  /** Deletes an index (CouchDB's `DELETE _index/{ddoc}/json/{name}`). */
+  deleteIndex(ddoc: string, name: string): Promise<OkResponse>;
 
   /** Reads the database's `_security` object (`{}` when never set). */
   getSecurity(): Promise<SecurityObject>;

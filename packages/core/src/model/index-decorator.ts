@@ -1,4 +1,5 @@
-import type { IndexDefinition, IndexField, IndexOptions } from './index-definition.js';
+import type { IndexField } from '../adapter/index.js';
+import type { IndexOptions, ModelIndex } from './index-definition.js';
 import { recordIndex } from './metadata.js';
 
 /** `@index()` on a property: a single-field index on it. */
@@ -31,7 +32,7 @@ export function index(
       return;
     }
     if (key === undefined) throw new TypeError('@index() on a class needs the list of fields: @index([\'a\', \'b\'])');
-    const definition: IndexDefinition = { ...(fieldsOrOptions as IndexOptions | undefined), fields: [key] };
+    const definition: ModelIndex = { ...(fieldsOrOptions as IndexOptions | undefined), fields: [key] };
     recordIndex(target, definition);
   }) as PropertyIndexDecorator & ClassIndexDecorator;
 }

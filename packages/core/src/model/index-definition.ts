@@ -1,10 +1,9 @@
-import type { MangoSelector, SortDirection } from '../mango/index.js';
-
-/** One field of a Mango index: a path (ascending) or `{ path: 'asc' | 'desc' }`. */
-export type IndexField = string | { readonly [path: string]: SortDirection };
+import type { IndexField } from '../adapter/index.js';
+import type { MangoSelector } from '../mango/index.js';
 
 /** A Mango (json) index a model declares with `@index`; the repository creates or verifies it when it opens. */
-export interface IndexDefinition {
+export interface ModelIndex {
+  /** The indexed fields in order: a path (ascending) or `{ path: 'asc' | 'desc' }`. */
   readonly fields: readonly IndexField[];
   /** The index name; CouchDB generates one when absent. */
   readonly name?: string;
@@ -15,4 +14,4 @@ export interface IndexDefinition {
 }
 
 /** Options of `@index`. */
-export type IndexOptions = Omit<IndexDefinition, 'fields'>;
+export type IndexOptions = Omit<ModelIndex, 'fields'>;

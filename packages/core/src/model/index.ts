@@ -2,7 +2,7 @@ export { Doc } from './doc.js';
 export { model } from './model-decorator.js';
 export { field, type FieldDecorator, type FieldMismatch } from './field-decorator.js';
 export { index, type PropertyIndexDecorator, type ClassIndexDecorator } from './index-decorator.js';
-export type { IndexDefinition, IndexField, IndexOptions } from './index-definition.js';
+export type { ModelIndex, IndexOptions } from './index-definition.js';
 export type { IdStrategy } from './id-strategy.js';
 export type { ModelOptions } from './model-options.js';
 export type { ModelClass, ModelData, CreateInput, DataKey, ValidationMode } from './model-types.js';

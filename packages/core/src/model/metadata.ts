@@ -1,6 +1,6 @@
 import { defineMetadata, getOwnMetadata } from 'reflect-metadata/no-conflict';
 import type { ZodType } from 'zod';
-import type { IndexDefinition } from './index-definition.js';
+import type { ModelIndex } from './index-definition.js';
 import type { ModelOptions } from './model-options.js';
 
 // reflect-metadata's no-conflict entry point: the same metadata store, without patching the global `Reflect`.
@@ -22,8 +22,8 @@ export function recordField(prototype: object, key: string, schema: ZodType): vo
 }
 
 /** Records an `@index` on a class prototype (property form) or constructor (class form). */
-export function recordIndex(target: object, index: IndexDefinition): void {
-  const own: IndexDefinition[] = getOwnMetadata(INDEXES, target) ?? [];
+export function recordIndex(target: object, index: ModelIndex): void {
+  const own: ModelIndex[] = getOwnMetadata(INDEXES, target) ?? [];
   defineMetadata(INDEXES, [...own, index], target);
 }
 
@@ -47,10 +47,10 @@ export function fieldsOf(prototype: object): Map<string, ZodType> {
 }
 
 /** Every `@index` of a class and its ancestors (class and property forms). */
-export function indexesOf(ctor: { prototype: object }): IndexDefinition[] {
+export function indexesOf(ctor: { prototype: object }): ModelIndex[] {
   return prototypeChain(ctor.prototype).flatMap((proto) => [
-    ...((getOwnMetadata(INDEXES, proto.constructor) as IndexDefinition[] | undefined) ?? []),
-    ...((getOwnMetadata(INDEXES, proto) as IndexDefinition[] | undefined) ?? []),
+    ...((getOwnMetadata(INDEXES, proto.constructor) as ModelIndex[] | undefined) ?? []),
+    ...((getOwnMetadata(INDEXES, proto) as ModelIndex[] | undefined) ?? []),
   ]);
 }
 

@@ -1,7 +1,7 @@
 import { z, type ZodType } from 'zod';
 import type { Doc } from './doc.js';
 import type { IdStrategy } from './id-strategy.js';
-import type { IndexDefinition } from './index-definition.js';
+import type { ModelIndex } from './index-definition.js';
 import { declarationOf, fieldsOf, indexesOf } from './metadata.js';
 import type { ModelClass, ValidationMode } from './model-types.js';
 
@@ -15,7 +15,7 @@ export interface ModelDefinition<M extends Doc> {
   readonly validation: ValidationMode;
   readonly id: IdStrategy<M>;
   readonly fields: ReadonlyMap<string, ZodType>;
-  readonly indexes: readonly IndexDefinition[];
+  readonly indexes: readonly ModelIndex[];
   /** The schema of a document's fields for the validation mode; undefined with `'off'`. */
   readonly schema: ZodType<Record<string, unknown>> | undefined;
 }

@@ -40,6 +40,7 @@ export async function updateEntity<M extends Doc>(
 ): Promise<M> {
   const retries = options.retries ?? DEFAULT_RETRIES;
   for (let attempt = 0; ; attempt++) {
+    const started = Date.now();
     const current = await getEntity(ctx, id);
     const base = entityState(current)!;
     const mine = (await mutate(current)) ?? current;
@@ -49,7 +50,7 @@ export async function updateEntity<M extends Doc>(
       if (!options.onConflict) throw await withRevisions(ctx, outcome, id, base.rev);
       return mergeAfterConflict(ctx, id, mine, options.onConflict, retries, options.backoff);
     }
-    await sleep(backoffDelay(attempt, options.backoff));
+    await sleep(backoffDelay(attempt, options.backoff, Date.now() - started));
   }
 }
 
@@ -62,12 +63,13 @@ async function mergeAfterConflict<M extends Doc>(
   backoff: BackoffOptions | undefined,
 ): Promise<M> {
   for (let attempt = 0; ; attempt++) {
+    const started = Date.now();
     const theirs = await getEntity(ctx, id);
     const base = entityState(theirs)!;
     const outcome = await tryPut(ctx, await merge(mine, theirs), id, base);
     if (!(outcome instanceof ConflictError)) return outcome;
     if (attempt >= retries) throw await withRevisions(ctx, outcome, id, base.rev);
-    await sleep(backoffDelay(attempt, backoff));
+    await sleep(backoffDelay(attempt, backoff, Date.now() - started));
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Document, FindResponse, JsonObject, JsonValue } from '@settee/core';
+import type { Document, FindResponse, JsonObject, JsonValue, NormalizedSelector } from '@settee/core';
 import { collate } from '../collate/collate.js';
 import { buildDoc } from '../database/build-doc.js';
 import type { DbContext } from '../database/db-context.js';
@@ -6,6 +6,7 @@ import { DESIGN_PREFIX } from '../database/doc-ids.js';
 import { decodeRecord, decodeRecordBody, decodeRecordHead, SPACE } from '../database/records.js';
 import { projectFields } from '../mango/find-fields.js';
 import { compileSelector } from '../mango/match-selector.js';
+import { parseField } from '../mango/parse-field.js';
 import { sortedLeaves } from '../revs/rev-tree.js';
 import type { KeyRange } from '../storage/storage.js';
 import { decodeBookmark, encodeBookmark, type BookmarkPosition } from './bookmark.js';
@@ -16,6 +17,8 @@ import type { IndexRegistry } from './index-registry.js';
 import { columnNames, type JsonIndex } from './json-index.js';
 import { ALL_DOCS, ddocName, namedIndexes, type QueryPlan } from './query-plan.js';
 import { idBounds, jsonBounds } from './scan-bounds.js';
+import { selectorFields } from './selector-fields.js';
+import { readTopLevelFields } from './top-level-fields.js';
 
 /** Above this many documents examined per result, CouchDB warns (mango `index_scan_warning_threshold`). */
 const SCAN_WARNING_RATIO = 10;
@@ -64,8 +67,9 @@ export function executeFind(ctx: DbContext, registry: IndexRegistry, plan: Query
   };
 
   if (limit > 0) {
-    if (index === ALL_DOCS) scanAllDocs(ctx, plan, ranges[0]!, from, stats, visit);
-    else scanJsonIndex(ctx, registry, index, plan, from, stats, visit);
+    const read = documentReader(ctx, options.conflicts, stats, prefilterFor(options.selector, predicate));
+    if (index === ALL_DOCS) scanAllDocs(ctx, plan, ranges[0]!, from, stats, read, visit);
+    else scanJsonIndex(ctx, registry, index, plan, from, read, visit);
   }
 
   const response: FindResponse<Document> = { docs, bookmark: last === undefined ? (options.bookmark ?? 'nil') : encodeBookmark(last) };
@@ -86,23 +90,34 @@ export function executeFind(ctx: DbContext, registry: IndexRegistry, plan: Query
 type Visit = (key: JsonValue, id: string, load: () => JsonObject | undefined) => boolean;
 
 /** Scans a JSON index's rows between its bounds, forwards or backwards, starting after the bookmark. */
-function scanJsonIndex(ctx: DbContext, registry: IndexRegistry, index: JsonIndex, plan: QueryPlan, from: BookmarkPosition | undefined, stats: Stats, visit: Visit): void {
+function scanJsonIndex(
+  ctx: DbContext,
+  registry: IndexRegistry,
+  index: JsonIndex,
+  plan: QueryPlan,
+  from: BookmarkPosition | undefined,
+  read: DocumentReader,
+  visit: Visit,
+): void {
   const entries = registry.entries(index);
   const { start, end } = jsonBounds(plan.ranges as FieldRange[]);
-  const load = plan.covering ? coveredLoader(index) : documentLoader(ctx, plan.options.conflicts, stats);
+  const load: Loader = plan.covering ? coveredLoader(index) : (id) => {
+    const text = ctx.storage.get(SPACE.docs, id);
+    return text === undefined ? undefined : read(id, text);
+  };
   if (plan.direction === 'fwd') {
     const stop = entries.position(end, undefined, true);
     let i = from === undefined ? entries.position(start, undefined, false) : bookmarkPosition(entries, from, true);
     for (; i < stop; i++) {
       const row = entries.at(i);
-      if (!visit(row.key, row.id, () => load(row.id, row.key))) return;
+      if (!visit(row.key as JsonValue[], row.id, () => load(row.id, row.key))) return;
     }
   } else {
     const stop = entries.position(start, undefined, false);
     let i = (from === undefined ? entries.position(end, undefined, true) : bookmarkPosition(entries, from, false)) - 1;
     for (; i >= stop; i--) {
       const row = entries.at(i);
-      if (!visit(row.key, row.id, () => load(row.id, row.key))) return;
+      if (!visit(row.key as JsonValue[], row.id, () => load(row.id, row.key))) return;
     }
   }
 }
@@ -118,13 +133,42 @@ function bookmarkPosition(entries: ReturnType<IndexRegistry['entries']>, from: B
 
 type Loader = (id: string, key: readonly JsonValue[]) => JsonObject | undefined;
 
-/** Reads the winning revision of a live document, as `_find` returns it (with `_conflicts` on request). */
-function documentLoader(ctx: DbContext, conflicts: boolean, stats: Stats): Loader {
-  return (id) => {
-    const text = ctx.storage.get(SPACE.docs, id);
-    if (text === undefined) return undefined;
+/** Turns a stored record into the document a selector is tested on; undefined when it cannot match. */
+type DocumentReader = (id: string, text: string) => JsonObject | undefined;
+
+/**
+ * Reads the winning revision of a live document as `_find` returns it (with `_conflicts` on request). With a
+ * prefilter, a document whose selector fields already fail is not parsed whole.
+ */
+function documentReader(ctx: DbContext, conflicts: boolean, stats: Stats, prefilter: Prefilter | undefined): DocumentReader {
+  return (id, text) => {
     stats.docs++;
+    if (prefilter !== undefined && !prefilter(id, text)) return undefined;
     return loadDocument(ctx, id, text, conflicts);
+  };
+}
+
+/** Tests a stored record against the selector without building the whole document; false means no match. */
+type Prefilter = (id: string, text: string) => boolean;
+
+/**
+ * A prefilter that parses only the top-level members the selector names (documents are mostly fields the query
+ * does not look at). None when the selector tests special members other than `_id` and `_rev`.
+ */
+function prefilterFor(selector: NormalizedSelector, predicate: (doc: JsonValue) => boolean): Prefilter | undefined {
+  const names = new Set<string>();
+  for (const field of selectorFields(selector)) {
+    const first = parseField(field)[0]!;
+    if (first === '_id' || first === '_rev') continue;
+    if (first.startsWith('_')) return undefined;
+    names.add(first);
+  }
+  return (id, text) => {
+    const partial = readTopLevelFields(decodeRecordBody(text).body, names);
+    if (partial === undefined) return true;
+    partial['_id'] = id;
+    partial['_rev'] = decodeRecordHead(text).winner;
+    return predicate(partial);
   };
 }
 
@@ -142,7 +186,15 @@ function coveredLoader(index: JsonIndex): Loader {
 }
 
 /** Scans `_all_docs` (raw id order) within the `_id` range, in chunks; design documents are never results. */
-function scanAllDocs(ctx: DbContext, plan: QueryPlan, range: FieldRange, from: BookmarkPosition | undefined, stats: Stats, visit: Visit): void {
+function scanAllDocs(
+  ctx: DbContext,
+  plan: QueryPlan,
+  range: FieldRange,
+  from: BookmarkPosition | undefined,
+  stats: Stats,
+  read: DocumentReader,
+  visit: Visit,
+): void {
   const bounds = storageRange(range);
   if (bounds === undefined) return;
   const reverse = plan.direction === 'rev';
@@ -159,11 +211,7 @@ function scanAllDocs(ctx: DbContext, plan: QueryPlan, range: FieldRange, from: B
         stats.keys++;
         continue;
       }
-      const load = (): JsonObject => {
-        stats.docs++;
-        return loadDocument(ctx, id, text, plan.options.conflicts);
-      };
-      if (!visit(id, id, load)) return;
+      if (!visit(id, id, () => read(id, text))) return;
     }
     if (rows.length < CHUNK) return;
     cursor = rows[rows.length - 1]![0];
@@ -180,7 +228,7 @@ function storageRange(range: FieldRange): KeyRange | undefined {
   const bounds: KeyRange = {};
   if (typeof low === 'string') {
     if (low !== '') bounds.gte = low;
-  } else if (low === MAX_KEY || collate(low, '') > 0) {
+  } else if (collate(low, '') > 0) {
     return undefined;
   }
   if (typeof high === 'string') bounds.lte = high;

@@ -38,10 +38,13 @@ export function hasRequiredFields(selector: JsonValue, required: readonly string
  * branch does; a field condition guarantees its field unless it is `$exists: false`. Other operators guarantee
  * nothing. (`{}` guarantees nothing, so it cannot use an index with columns.)
  */
-function remainingFields(selector: JsonValue | readonly JsonValue[], required: readonly string[]): string[] {
+function remainingFields(selector: JsonValue, required: readonly string[]): string[] {
   if (required.length === 0) return [];
-  const list: readonly JsonValue[] = Array.isArray(selector) ? selector : [selector];
-  if (!Array.isArray(selector) && isJsonObject(selector) && Object.keys(selector).length === 0) return [...required];
+  if (isJsonObject(selector) && Object.keys(selector).length === 0) return [...required];
+  return remainingInList([selector], required);
+}
+
+function remainingInList(list: readonly JsonValue[], required: readonly string[]): string[] {
   let remaining = [...required];
   for (const item of list) {
     if (remaining.length === 0) break;
@@ -49,7 +52,7 @@ function remainingFields(selector: JsonValue | readonly JsonValue[], required: r
     if (member === undefined) continue;
     const [key, arg] = member;
     if (key === '$and' && Array.isArray(arg)) {
-      remaining = remainingFields(arg, remaining);
+      remaining = remainingInList(arg, remaining);
     } else if (key === '$or' && Array.isArray(arg)) {
       const missed = new Set<string>();
       for (const branch of arg) for (const field of remainingFields(branch, remaining)) missed.add(field);

@@ -6,8 +6,8 @@ import { allDocsUnusable, isTextSearch, jsonIndexUnusable, type UnusableReason }
 import { columnNames, type JsonIndex } from './json-index.js';
 import { onlyMember, selectorFields } from './selector-fields.js';
 
-/** The special `_all_docs` index. */
-export const ALL_DOCS = Object.freeze({ special: '_all_docs' as const });
+/** The special `_all_docs` index (a unique symbol, so that `index === ALL_DOCS` narrows the type). */
+export const ALL_DOCS: unique symbol = Symbol('_all_docs');
 
 /** An index a query may use: a JSON index or the special `_all_docs`. */
 export type AnyIndex = JsonIndex | typeof ALL_DOCS;
