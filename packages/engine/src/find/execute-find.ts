@@ -22,7 +22,7 @@ import { readTopLevelFields } from './top-level-fields.js';
 
 /** Above this many documents examined per result, CouchDB warns (mango `index_scan_warning_threshold`). */
 const SCAN_WARNING_RATIO = 10;
-/** Documents read per storage call while scanning `_all_docs`. */
+/** Most documents read per storage call. */
 const CHUNK = 256;
 
 /** Counters of one run (CouchDB's execution_stats). */
@@ -67,9 +67,11 @@ export function executeFind(ctx: DbContext, registry: IndexRegistry, plan: Query
   };
 
   if (limit > 0) {
-    const read = documentReader(ctx, options.conflicts, stats, prefilterFor(options.selector, predicate));
+    // A full scan meets mostly documents that do not match; an index range mostly ones that do.
+    const prefilter = index === ALL_DOCS ? prefilterFor(options.selector, predicate) : undefined;
+    const read = documentReader(ctx, options.conflicts, stats, prefilter);
     if (index === ALL_DOCS) scanAllDocs(ctx, plan, ranges[0]!, from, stats, read, visit);
-    else scanJsonIndex(ctx, registry, index, plan, from, read, visit);
+    else scanJsonIndex(ctx, registry, index, plan, from, read, visit, () => limit + skip);
   }
 
   const response: FindResponse<Document> = { docs, bookmark: last === undefined ? (options.bookmark ?? 'nil') : encodeBookmark(last) };
@@ -98,26 +100,41 @@ function scanJsonIndex(
   from: BookmarkPosition | undefined,
   read: DocumentReader,
   visit: Visit,
+  needed: () => number,
 ): void {
   const entries = registry.entries(index);
   const { start, end } = jsonBounds(plan.ranges as FieldRange[]);
-  const load: Loader = plan.covering ? coveredLoader(index) : (id) => {
-    const text = ctx.storage.get(SPACE.docs, id);
-    return text === undefined ? undefined : read(id, text);
-  };
-  if (plan.direction === 'fwd') {
-    const stop = entries.position(end, undefined, true);
-    let i = from === undefined ? entries.position(start, undefined, false) : bookmarkPosition(entries, from, true);
-    for (; i < stop; i++) {
-      const row = entries.at(i);
+  const forward = plan.direction === 'fwd';
+  // Positions run from `first` towards `last` (inclusive), upwards or downwards.
+  let first: number;
+  let last: number;
+  if (forward) {
+    first = from === undefined ? entries.position(start, undefined, false) : bookmarkPosition(entries, from, true);
+    last = entries.position(end, undefined, true) - 1;
+  } else {
+    first = (from === undefined ? entries.position(end, undefined, true) : bookmarkPosition(entries, from, false)) - 1;
+    last = entries.position(start, undefined, false);
+  }
+  const step = forward ? 1 : -1;
+  const remaining = () => (forward ? last - first + 1 : first - last + 1);
+  if (plan.covering) {
+    const load = coveredLoader(index);
+    for (; remaining() > 0; first += step) {
+      const row = entries.at(first);
       if (!visit(row.key as JsonValue[], row.id, () => load(row.id, row.key))) return;
     }
-  } else {
-    const stop = entries.position(start, undefined, false);
-    let i = (from === undefined ? entries.position(end, undefined, true) : bookmarkPosition(entries, from, false)) - 1;
-    for (; i >= stop; i--) {
-      const row = entries.at(i);
-      if (!visit(row.key as JsonValue[], row.id, () => load(row.id, row.key))) return;
+    return;
+  }
+  // Documents are read a chunk at a time (one storage call), sized to what the page still needs.
+  while (remaining() > 0) {
+    const size = Math.min(remaining(), Math.max(16, Math.min(needed(), CHUNK)));
+    const rows = Array.from({ length: size }, (_, k) => entries.at(first + k * step));
+    first += size * step;
+    const texts = ctx.storage.getMany(SPACE.docs, rows.map((row) => row.id));
+    for (let k = 0; k < rows.length; k++) {
+      const row = rows[k]!;
+      const text = texts[k];
+      if (!visit(row.key as JsonValue[], row.id, () => (text === undefined ? undefined : read(row.id, text)))) return;
     }
   }
 }

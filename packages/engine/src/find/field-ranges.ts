@@ -73,8 +73,11 @@ export function compareRangeValues(a: RangeValue, b: RangeValue): number {
   return collate(a, b);
 }
 
-/** The highest code point: `$beginsWith: p` scans from `p` to `p` followed by it. */
-const LAST_CODE_POINT = String.fromCodePoint(0x10ffff);
+/**
+ * `$beginsWith: p` scans from `p` to `p` followed by U+FFFF, the character ICU sorts after all others (CouchDB
+ * 3.4's fix #4828: U+10FFFF, the highest code point, sorts before U+FFFD).
+ */
+const LAST_CHARACTER = '\uffff';
 
 /** mango_idx_view:range/5: one comparison narrows the range (other operators are filters only). */
 function narrow(op: string, arg: JsonValue, range: FieldRange): Range {
@@ -139,7 +142,7 @@ function narrow(op: string, arg: JsonValue, range: FieldRange): Range {
     case '$beginsWith': {
       if (typeof arg !== 'string') return range;
       const from = narrow('$gte', arg, range);
-      return from === 'empty' ? 'empty' : narrow('$lte', arg + LAST_CODE_POINT, from);
+      return from === 'empty' ? 'empty' : narrow('$lte', arg + LAST_CHARACTER, from);
     }
     default:
       return range;

@@ -2,11 +2,14 @@ import type { JsonObject, JsonValue } from '@settee/core';
 import type { DbContext } from '../database/db-context.js';
 import { DESIGN_PREFIX } from '../database/doc-ids.js';
 import { decodeRecordBody, decodeRecordHead, SPACE } from '../database/records.js';
+import { parseField } from '../mango/parse-field.js';
 import type { StorageOp } from '../storage/storage.js';
 import { indexKeyFunction } from './index-keys.js';
 import { entryKey, entryRange, INDEX_SPACE, indexRegistry, sortIndexes } from './index-registry.js';
 import { indexesOfDesignDoc, type JsonIndex } from './json-index.js';
+import { selectorFields } from './selector-fields.js';
 import type { IndexEntry } from './sorted-entries.js';
+import { readTopLevelFields } from './top-level-fields.js';
 
 /** What one write batch did to one document, as the index hook needs it. */
 export interface IndexedDocChange {
@@ -21,6 +24,9 @@ export interface IndexedDocChange {
 export type AfterCommit = () => void;
 
 const nothing: AfterCommit = () => undefined;
+
+/** Documents read per storage call while building a new index. */
+const BUILD_CHUNK = 1000;
 
 /**
  * The write path's index hook. Appends to `ops` every index change the batch implies, so that the documents and
@@ -65,9 +71,30 @@ function definitionsAfter(before: readonly JsonIndex[], changes: readonly Indexe
     if (change.after === undefined || change.after.deleted) continue;
     next.push(...indexesOfDesignDoc(id, JSON.parse(change.after.body) as JsonObject));
   }
-  // An unchanged definition keeps its object, so its compiled key function and loaded rows stay valid.
-  const previous = new Map(before.map((index) => [index.tag, index]));
-  return sortIndexes(next.map((index) => previous.get(index.tag) ?? index));
+  // Rows are kept by tag: a view edited without changing what it indexes (a direction, its options) keeps them.
+  return sortIndexes(next);
+}
+
+/**
+ * The top-level members the indexes' columns and partial filters read, or undefined when one reads a special
+ * member other than `_id` and `_rev` (not in the stored body).
+ */
+function fieldsRead(indexes: readonly JsonIndex[]): Set<string> | undefined {
+  const names = new Set<string>();
+  try {
+    for (const index of indexes) {
+      const fields = [...index.columns.map((c) => c.field), ...(index.partialFilter ? selectorFields(index.partialFilter) : [])];
+      for (const field of fields) {
+        const first = parseField(field)[0]!;
+        if (first === '_id' || first === '_rev') continue;
+        if (first.startsWith('_')) return undefined;
+        names.add(first);
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return names;
 }
 
 /** Parses a document body once for all indexes, adding `_id` and `_rev` (indexes and filters may use them). */
@@ -134,9 +161,21 @@ function buildRows(
     }
   };
   const inBatch = new Set(docs.map((change) => change.id));
-  for (const [id, text] of ctx.storage.range(SPACE.docs)) {
-    if (inBatch.has(id) || id.startsWith(DESIGN_PREFIX)) continue;
-    index(id, docOf(id, decodeRecordHead(text).winner, decodeRecordBody(text).body));
+  const names = fieldsRead(added);
+  // Read in chunks, so that a large database is never held in memory whole.
+  for (let after: string | undefined; ; ) {
+    const chunk = ctx.storage.range(SPACE.docs, after === undefined ? { limit: BUILD_CHUNK } : { gt: after, limit: BUILD_CHUNK });
+    for (const [id, text] of chunk) {
+      if (inBatch.has(id) || id.startsWith(DESIGN_PREFIX)) continue;
+      const body = decodeRecordBody(text).body;
+      // Only the members the indexes read are parsed (the whole body when that cannot be done).
+      const doc = (names && readTopLevelFields(body, names)) || (JSON.parse(body) as JsonObject);
+      doc['_id'] = id;
+      doc['_rev'] = decodeRecordHead(text).winner;
+      index(id, doc);
+    }
+    if (chunk.length < BUILD_CHUNK) break;
+    after = chunk[chunk.length - 1]![0];
   }
   for (const change of docs) {
     const doc = liveDoc(change, cache);

@@ -1,0 +1,1 @@
+export { Settee, type SetteeOptions } from './settee.js';
