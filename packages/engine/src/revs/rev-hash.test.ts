@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { computeRevHash, type RevHashInput } from './rev-hash.js';
  * a real revision becomes a vector: the rev CouchDB answered must be the rev computed from the request.
  */
 
-const REFERENCE_DIR = '/work/shared/couchdb-reference';
+const REFERENCE_DIR = fileURLToPath(new URL('../../../../../shared/couchdb-reference', import.meta.url));
 const REAL_REV = /^(\d+)-([0-9a-f]{32})$/;
 
 type Json = null | boolean | number | string | ErlangFloat | Json[] | { [key: string]: Json };
