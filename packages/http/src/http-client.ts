@@ -125,11 +125,15 @@ export class HttpClient {
   /** The Node transport's lean path is in use (see raw-body.ts). */
   readonly #lean: boolean;
 
-  constructor(options: HttpAdapterOptions, defaultFetch: typeof globalThis.fetch | undefined, rawBodies: boolean) {
+  /**
+   * `lean`: `defaultFetch` is the Node transport, which takes `TransportHints` (raw-body.ts); only when the caller
+   * did not bring a fetch of their own.
+   */
+  constructor(options: HttpAdapterOptions, defaultFetch: typeof globalThis.fetch | undefined, lean: boolean) {
     this.url = parseServerUrl(options.url);
     const session = options.auth?.type === 'session';
     const fetch = options.fetch ?? defaultFetch;
-    this.#lean = rawBodies && options.fetch === undefined;
+    this.#lean = lean && options.fetch === undefined;
     this.#ky = ky.create({
       prefixUrl: '',
       timeout: false,
@@ -158,6 +162,7 @@ export class HttpClient {
             ...(cookie === undefined ? {} : { cookie }),
           },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          ...(this.#timeout === false ? {} : { signal: AbortSignal.timeout(this.#timeout) }),
         });
         const bytes = await bodyBytes(response);
         return { status: response.status, headers: response.headers, body: parseJsonBody(bytes, response.status, 'session') };
@@ -202,7 +207,10 @@ export class HttpClient {
 
   /** Opens a streamed answer (feeds): the caller reads and cancels the body. No timeout, no retry here. */
   stream(spec: RequestSpec): Promise<Response> {
-    return this.#exchange({ ...spec, timeout: false, idempotent: false }, async (response) => response, true);
+    // A compressed stream arrives in compressor-sized blocks, not line by line (proxies and pouchdb-server gzip
+    // feeds when asked): ask for identity. Browsers do not let a page set this header and keep their own.
+    const headers = { ...spec.headers, 'accept-encoding': 'identity' };
+    return this.#exchange({ ...spec, headers, timeout: false, idempotent: false }, async (response) => response, true);
   }
 
   /** Ends the session, if any. */

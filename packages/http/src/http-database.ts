@@ -25,6 +25,7 @@ import type {
   GetAttachmentOptions,
   GetOptions,
   JsonObject,
+  JsonValue,
   LiveChangesOptions,
   LocalDocsResponse,
   OkResponse,
@@ -37,9 +38,11 @@ import type {
   WriteResult,
 } from '@settee/core';
 import { changesRequest } from './changes-request.js';
+import { copyDoc, getIfNoneMatch, headDoc, queryView, type PartitionInfo } from './database-extras.js';
+import type { ConditionalGet, CopyOptions, ViewOptions, ViewResponse } from './extras-types.js';
 import type { HttpClient } from './http-client.js';
 import { liveChangesFeed, type LiveFeedSettings } from './live-changes.js';
-import type { CallOptions } from './options.js';
+import { callSpec, type CallOptions } from './options.js';
 import { encodeAttachmentName, encodeDbName, encodeDocId, joinPath, type Query } from './url.js';
 
 /** What a database handle shares with its server adapter. */
@@ -50,7 +53,10 @@ export interface DatabaseContext {
   readonly register: (controller: AbortController) => () => void;
 }
 
-type ListOptions = Pick<AllDocsOptions, 'startkey' | 'endkey' | 'limit' | 'skip' | 'descending' | 'include_docs' | 'keys'>;
+type ListOptions = Pick<
+  AllDocsOptions,
+  'startkey' | 'endkey' | 'limit' | 'skip' | 'descending' | 'include_docs' | 'keys'
+>;
 
 const EMPTY = new Uint8Array(0);
 
@@ -101,11 +107,11 @@ export class HttpDatabase implements DatabaseAdapter {
   }
 
   info(call?: CallOptions): Promise<DbInfo> {
-    return this.client.json({ method: 'GET', path: this.#path, signal: call?.signal });
+    return this.client.json({ method: 'GET', path: this.#path, ...callSpec(call) });
   }
 
   get<T extends object = JsonObject>(id: string, options: GetOptions = {}, call?: CallOptions): Promise<Document<T>> {
-    return this.client.json({ method: 'GET', path: this.docPath(id), query: options as Query, signal: call?.signal });
+    return this.client.json({ method: 'GET', path: this.docPath(id), query: options as Query, ...callSpec(call) });
   }
 
   getOpenRevs(id: string, revs: 'all' | string[], options: OpenRevsOptions = {}, call?: CallOptions): Promise<OpenRevsEntry[]> {
@@ -115,7 +121,7 @@ export class HttpDatabase implements DatabaseAdapter {
       query: { ...(options as Query), open_revs: revs === 'all' ? 'all' : revs },
       // Without it CouchDB answers multipart/mixed.
       headers: { accept: 'application/json' },
-      signal: call?.signal,
+      ...callSpec(call),
     });
   }
 
@@ -129,16 +135,22 @@ export class HttpDatabase implements DatabaseAdapter {
       path: this.docPath(idOf(doc)),
       query: options as Query,
       json: doc,
-      signal: call?.signal,
+      ...callSpec(call),
     });
   }
 
   post<T extends object = JsonObject>(doc: DocumentInput<T>, options: PutOptions = {}, call?: CallOptions): Promise<WriteResult> {
-    return this.client.json({ method: 'POST', path: this.#path, query: options as Query, json: doc, signal: call?.signal });
+    return this.client.json({
+      method: 'POST',
+      path: this.#path,
+      query: options as Query,
+      json: doc,
+      ...callSpec(call),
+    });
   }
 
   remove(id: string, rev: string, call?: CallOptions): Promise<WriteResult> {
-    return this.client.json({ method: 'DELETE', path: this.docPath(id), query: { rev }, signal: call?.signal });
+    return this.client.json({ method: 'DELETE', path: this.docPath(id), query: { rev }, ...callSpec(call) });
   }
 
   bulkDocs<T extends object = JsonObject>(
@@ -150,7 +162,7 @@ export class HttpDatabase implements DatabaseAdapter {
       method: 'POST',
       path: joinPath(this.#path, '_bulk_docs'),
       json: { ...options, docs },
-      signal: call?.signal,
+      ...callSpec(call),
     });
   }
 
@@ -161,7 +173,7 @@ export class HttpDatabase implements DatabaseAdapter {
       query: options as Query,
       json: { docs },
       idempotent: true,
-      signal: call?.signal,
+      ...callSpec(call),
     });
   }
 
@@ -182,12 +194,12 @@ export class HttpDatabase implements DatabaseAdapter {
       query: query as Query,
       ...(keys === undefined ? {} : { json: { keys } }),
       idempotent: true,
-      signal: call?.signal,
+      ...callSpec(call),
     });
   }
 
   changes(options: ChangesOptions = {}, call?: CallOptions): Promise<ChangesResponse> {
-    return this.client.json({ ...changesRequest(this.#path, options), signal: call?.signal });
+    return this.client.json({ ...changesRequest(this.#path, options), ...callSpec(call) });
   }
 
   liveChanges(options: LiveChangesOptions = {}): Observable<ChangesRow> {
@@ -200,17 +212,22 @@ export class HttpDatabase implements DatabaseAdapter {
       path: joinPath(this.#path, '_revs_diff'),
       json: request,
       idempotent: true,
-      signal: call?.signal,
+      ...callSpec(call),
     });
   }
 
-  async getAttachment(docId: string, name: string, options: GetAttachmentOptions = {}, call?: CallOptions): Promise<AttachmentData> {
+  async getAttachment(
+    docId: string,
+    name: string,
+    options: GetAttachmentOptions = {},
+    call?: CallOptions,
+  ): Promise<AttachmentData> {
     const answer = await this.client.bytes({
       method: 'GET',
       path: joinPath(this.docPath(docId), encodeAttachmentName(name)),
       query: options as Query,
       headers: { accept: '*/*' },
-      signal: call?.signal,
+      ...callSpec(call),
     });
     const data = answer.body;
     const contentType = answer.headers.get('content-type') ?? 'application/octet-stream';
@@ -240,7 +257,7 @@ export class HttpDatabase implements DatabaseAdapter {
       query: { rev },
       body: data,
       contentType,
-      signal: call?.signal,
+      ...callSpec(call),
     });
   }
 
@@ -249,25 +266,43 @@ export class HttpDatabase implements DatabaseAdapter {
       method: 'DELETE',
       path: joinPath(this.docPath(docId), encodeAttachmentName(name)),
       query: { rev },
-      signal: call?.signal,
+      ...callSpec(call),
     });
   }
 
   find<T extends object = JsonObject>(request: FindRequest, call?: CallOptions): Promise<FindResponse<Document<T>>> {
-    return this.client.json({ method: 'POST', path: joinPath(this.#path, '_find'), json: request, idempotent: true, signal: call?.signal });
+    return this.client.json({
+      method: 'POST',
+      path: joinPath(this.#path, '_find'),
+      json: request,
+      idempotent: true,
+      ...callSpec(call),
+    });
   }
 
   explain(request: FindRequest, call?: CallOptions): Promise<ExplainResponse> {
-    return this.client.json({ method: 'POST', path: joinPath(this.#path, '_explain'), json: request, idempotent: true, signal: call?.signal });
+    return this.client.json({
+      method: 'POST',
+      path: joinPath(this.#path, '_explain'),
+      json: request,
+      idempotent: true,
+      ...callSpec(call),
+    });
   }
 
   createIndex(definition: IndexDefinition, call?: CallOptions): Promise<CreateIndexResponse> {
     // Creating the same index twice answers `exists`, so a retry is harmless.
-    return this.client.json({ method: 'POST', path: joinPath(this.#path, '_index'), json: definition, idempotent: true, signal: call?.signal });
+    return this.client.json({
+      method: 'POST',
+      path: joinPath(this.#path, '_index'),
+      json: definition,
+      idempotent: true,
+      ...callSpec(call),
+    });
   }
 
   getIndexes(call?: CallOptions): Promise<IndexListResponse> {
-    return this.client.json({ method: 'GET', path: joinPath(this.#path, '_index'), signal: call?.signal });
+    return this.client.json({ method: 'GET', path: joinPath(this.#path, '_index'), ...callSpec(call) });
   }
 
   deleteIndex(ddoc: string, name: string, call?: CallOptions): Promise<OkResponse> {
@@ -275,24 +310,34 @@ export class HttpDatabase implements DatabaseAdapter {
     return this.client.json({
       method: 'DELETE',
       path: joinPath(this.#path, '_index', encodeURIComponent(designId), 'json', encodeURIComponent(name)),
-      signal: call?.signal,
+      ...callSpec(call),
     });
   }
 
   getSecurity(call?: CallOptions): Promise<SecurityObject> {
-    return this.client.json({ method: 'GET', path: joinPath(this.#path, '_security'), signal: call?.signal });
+    return this.client.json({ method: 'GET', path: joinPath(this.#path, '_security'), ...callSpec(call) });
   }
 
   putSecurity(security: SecurityObject, call?: CallOptions): Promise<OkResponse> {
-    return this.client.json({ method: 'PUT', path: joinPath(this.#path, '_security'), json: security, signal: call?.signal });
+    return this.client.json({
+      method: 'PUT',
+      path: joinPath(this.#path, '_security'),
+      json: security,
+      ...callSpec(call),
+    });
   }
 
   getRevsLimit(call?: CallOptions): Promise<number> {
-    return this.client.json({ method: 'GET', path: joinPath(this.#path, '_revs_limit'), signal: call?.signal });
+    return this.client.json({ method: 'GET', path: joinPath(this.#path, '_revs_limit'), ...callSpec(call) });
   }
 
   putRevsLimit(limit: number, call?: CallOptions): Promise<OkResponse> {
-    return this.client.json({ method: 'PUT', path: joinPath(this.#path, '_revs_limit'), json: limit, signal: call?.signal });
+    return this.client.json({
+      method: 'PUT',
+      path: joinPath(this.#path, '_revs_limit'),
+      json: limit,
+      ...callSpec(call),
+    });
   }
 
   compact(call?: CallOptions): Promise<OkResponse> {
@@ -302,7 +347,7 @@ export class HttpDatabase implements DatabaseAdapter {
       path: joinPath(this.#path, '_compact'),
       body: EMPTY,
       contentType: 'application/json',
-      signal: call?.signal,
+      ...callSpec(call),
     });
   }
 
@@ -310,6 +355,95 @@ export class HttpDatabase implements DatabaseAdapter {
     request: Record<string, string[]>,
     call?: CallOptions,
   ): Promise<{ purge_seq: string | number | null; purged: Record<string, string[]> }> {
-    return this.client.json({ method: 'POST', path: joinPath(this.#path, '_purge'), json: request, signal: call?.signal });
+    return this.client.json({ method: 'POST', path: joinPath(this.#path, '_purge'), json: request, ...callSpec(call) });
+  }
+  // Beyond the contract: HTTP-level document features, views and partitions.
+
+  /** The current revision of a document from `HEAD` (its ETag), or undefined when missing or deleted. */
+  head(id: string, call?: CallOptions): Promise<string | undefined> {
+    return headDoc(this.client, this.docPath(id), call);
+  }
+
+  /** Reads a document unless it still has the revision `etag` names (CouchDB answers 304 then). */
+  getIfNoneMatch<T extends object = JsonObject>(
+    id: string,
+    etag: string,
+    options: GetOptions = {},
+    call?: CallOptions,
+  ): Promise<ConditionalGet<T>> {
+    return getIfNoneMatch<T>(this.client, this.docPath(id), etag, options as Query, call);
+  }
+
+  /** Copies a document server-side (`COPY`), to a new id or over `destinationRev` of an existing one. */
+  copy(sourceId: string, destinationId: string, options: CopyOptions = {}, call?: CallOptions): Promise<WriteResult> {
+    return copyDoc(this.client, this.#path, sourceId, destinationId, options, call);
+  }
+
+  /** Queries a view of a design document (`ddoc` with or without `_design/`). */
+  view<K = JsonValue, V = JsonValue>(
+    ddoc: string,
+    view: string,
+    options: ViewOptions = {},
+    call?: CallOptions,
+  ): Promise<ViewResponse<K, V>> {
+    return queryView<K, V>(this.client, this.#path, ddoc, view, options, call);
+  }
+
+  /** The endpoints of one partition of a partitioned database (`/{db}/_partition/{p}/...`). */
+  partition(name: string): HttpPartition {
+    return new HttpPartition(this.client, joinPath(this.#path, '_partition', encodeURIComponent(name)));
+  }
+}
+
+/** One partition of a partitioned database: its info, `_all_docs`, `_find`, `_explain` and views. */
+export class HttpPartition {
+  readonly #client: HttpClient;
+  readonly #path: string;
+
+  constructor(client: HttpClient, path: string) {
+    this.#client = client;
+    this.#path = path;
+  }
+
+  info(call?: CallOptions): Promise<PartitionInfo> {
+    return this.#client.json({ method: 'GET', path: this.#path, ...callSpec(call) });
+  }
+
+  allDocs(options: Omit<AllDocsOptions, 'keys'> = {}, call?: CallOptions): Promise<AllDocsResponse> {
+    return this.#client.json({
+      method: 'GET',
+      path: joinPath(this.#path, '_all_docs'),
+      query: options as Query,
+      ...callSpec(call),
+    });
+  }
+
+  find<T extends object = JsonObject>(request: FindRequest, call?: CallOptions): Promise<FindResponse<Document<T>>> {
+    return this.#client.json({
+      method: 'POST',
+      path: joinPath(this.#path, '_find'),
+      json: request,
+      idempotent: true,
+      ...callSpec(call),
+    });
+  }
+
+  explain(request: FindRequest, call?: CallOptions): Promise<ExplainResponse> {
+    return this.#client.json({
+      method: 'POST',
+      path: joinPath(this.#path, '_explain'),
+      json: request,
+      idempotent: true,
+      ...callSpec(call),
+    });
+  }
+
+  view<K = JsonValue, V = JsonValue>(
+    ddoc: string,
+    view: string,
+    options: ViewOptions = {},
+    call?: CallOptions,
+  ): Promise<ViewResponse<K, V>> {
+    return queryView<K, V>(this.#client, this.#path, ddoc, view, options, call);
   }
 }

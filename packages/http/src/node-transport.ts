@@ -100,7 +100,9 @@ export function createNodeFetch(options: NodeTransportOptions = {}): NodeFetch {
         resolve(response);
       };
       function onAbort(this: AbortSignal): void {
-        fail(abortError(this));
+        // After the answer started streaming, aborting ends the body: the reader sees the error.
+        if (settled) req.destroy(abortError(this) instanceof Error ? (abortError(this) as Error) : undefined);
+        else fail(abortError(this));
       }
       for (const signal of signals) signal.addEventListener('abort', onAbort, { once: true });
       if (timeout !== undefined) {

@@ -38,8 +38,8 @@ export interface HttpAdapterOptions {
   /** Headers sent with every request (proxy auth, tracing). Values are never put in messages. */
   readonly headers?: Readonly<Record<string, string>>;
   /**
-   * The fetch implementation under ky. Default: on Node, a keep-alive `node:http` transport (about twice the
-   * request rate of the built-in fetch on loopback); elsewhere `globalThis.fetch`.
+   * The fetch implementation under ky. Default: on Node (the package's `node` entry), a keep-alive `node:http`
+   * transport that also skips fetch's body streams; elsewhere `globalThis.fetch`.
    */
   readonly fetch?: typeof globalThis.fetch;
   /** Milliseconds a request (headers and body) may take; `false` for none. Feeds are not limited. Default 60,000. */
@@ -49,7 +49,19 @@ export interface HttpAdapterOptions {
   readonly feed?: HttpFeedOptions;
 }
 
-/** Per-call options every HTTP adapter method accepts as its last argument where the contract leaves room. */
+/** Per-call options every HTTP adapter method accepts as its optional last argument. */
 export interface CallOptions {
+  /** Aborts the request (and its retries); the call rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /** Overrides the adapter's `timeout` for this call. */
+  readonly timeout?: number | false;
+}
+
+/** The request fields a call's options set: only those given, so they never erase an endpoint's defaults. */
+export function callSpec(call: CallOptions | undefined): { signal?: AbortSignal; timeout?: number | false } {
+  if (call === undefined) return {};
+  return {
+    ...(call.signal === undefined ? {} : { signal: call.signal }),
+    ...(call.timeout === undefined ? {} : { timeout: call.timeout }),
+  };
 }

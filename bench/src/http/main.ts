@@ -1,0 +1,184 @@
+/**
+ * `npm run http --workspace=bench`: per-operation cost of @settee/http beside nano 11 on the same server, in one
+ * run (pouchdb-server started for it, or COUCHDB_URL). Clients take turns step by step, so that drift of the machine
+ * and of the server hits all alike; the median of the rounds is reported. A report: nothing asserts timings.
+ */
+import { cpus, loadavg } from 'node:os';
+import { createHttpAdapter } from '@settee/http';
+import { bareNodeHttp, nanoClient, setteeFetch, setteeNode, type BenchClient, type Song } from './clients.js';
+import { benchServer } from './server.js';
+
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const SEQUENTIAL = 300;
+const BULK = 1000;
+/** Bulk requests per run: each takes ~80 ms of server time, so a few more steady the median. */
+const BULK_STEPS = 8;
+const FINDS = 50;
+const PRELOADED = 1000;
+
+interface Case {
+  readonly name: string;
+  /** Timed steps per run. */
+  readonly steps: number;
+  /** Operations one step makes (a bulk step writes 1,000 documents). */
+  readonly opsPerStep: number;
+  /** Untimed set-up of a client's run. */
+  prepare?(client: BenchClient, round: number): Promise<void>;
+  /** One timed step; `i` counts from 0. */
+  step(client: BenchClient, round: number, i: number): Promise<void>;
+  /** Sequential cases need ≥ 1.2× nano; bulk ones ≥ 1×. */
+  readonly target: number;
+}
+
+function song(id: string, i: number): Song {
+  return { _id: id, title: `Song ${i}`, artist: `Artist ${i % 37}`, year: 1960 + (i % 60), plays: i, tags: ['a', `t${i % 7}`] };
+}
+
+const CASES: Case[] = [
+  {
+    name: 'get (sequential)',
+    steps: SEQUENTIAL,
+    opsPerStep: 1,
+    target: 1.2,
+    async step(client, _round, i) {
+      await client.get(`pre${i % PRELOADED}`);
+    },
+  },
+  {
+    name: 'put (sequential)',
+    steps: SEQUENTIAL,
+    opsPerStep: 1,
+    target: 1.2,
+    async step(client, round, i) {
+      await client.put(song(`${client.name}-put-${round}-${i}`, i));
+    },
+  },
+  {
+    name: 'get+update (sequential)',
+    steps: SEQUENTIAL,
+    opsPerStep: 1,
+    target: 1.2,
+    async prepare(client, round) {
+      await client.put(song(`${client.name}-upd-${round}`, 0));
+    },
+    async step(client, round) {
+      const doc = await client.get(`${client.name}-upd-${round}`);
+      doc.plays += 1;
+      await client.put(doc);
+    },
+  },
+  {
+    name: 'bulk 1,000 docs',
+    steps: BULK_STEPS,
+    opsPerStep: BULK,
+    target: 1,
+    async step(client, round, b) {
+      await client.bulk(Array.from({ length: BULK }, (_, i) => song(`${client.name}-bulk-${round}-${b}-${i}`, i)));
+    },
+  },
+  {
+    name: 'find (50 of 1,000)',
+    steps: FINDS,
+    opsPerStep: 1,
+    target: 1.2,
+    async step(client, _round, i) {
+      await client.find(1960 + (i % 60));
+    },
+  },
+];
+
+/**
+ * One run of a case for every client, interleaved step by step (A, B, C, A, B, C...): the server's state and the
+ * machine's load drift alike for all. Answers ops/s per client.
+ */
+async function runInterleaved(c: Case, clients: BenchClient[], round: number): Promise<Map<string, number>> {
+  const spent = new Map<string, number>(clients.map((client) => [client.name, 0]));
+  for (const client of clients) await c.prepare?.(client, round);
+  for (let i = 0; i < c.steps; i += 1) {
+    // Rotate who goes first, so that no client always follows the same one.
+    for (let k = 0; k < clients.length; k += 1) {
+      const client = clients[(i + k) % clients.length] as BenchClient;
+      const started = performance.now();
+      await c.step(client, round, i);
+      spent.set(client.name, (spent.get(client.name) ?? 0) + performance.now() - started);
+    }
+  }
+  return new Map([...spent].map(([name, ms]) => [name, (c.steps * c.opsPerStep * 1000) / ms]));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+async function main(): Promise<void> {
+  const server = await benchServer();
+  const stamp = Date.now().toString(36);
+  const dbs = { read: `bench_http_read_${stamp}`, write: `bench_http_write_${stamp}` };
+  const admin = createHttpAdapter({ url: server.url });
+  const clients: BenchClient[] = [
+    setteeNode(server.url, dbs),
+    nanoClient(server.url, dbs),
+    setteeFetch(server.url, dbs),
+    bareNodeHttp(server.url, dbs),
+  ];
+  try {
+    await admin.createDb(dbs.read);
+    await admin.createDb(dbs.write);
+    const read = admin.db(dbs.read);
+    await read.bulkDocs(Array.from({ length: PRELOADED }, (_, i) => song(`pre${i}`, i)));
+    await read.createIndex({ index: { fields: ['year'] }, ddoc: 'by-year', name: 'year' });
+
+    console.log('@settee/http vs nano 11, same server, same run');
+    console.log(`  server: ${server.label}`);
+    console.log(`  cpu:    ${cpus()[0]?.model ?? '?'} × ${cpus().length}, node ${process.version}, load ${loadavg()[0]?.toFixed(2)}`);
+    console.log(`  rounds: ${ROUNDS} (median reported), ${SEQUENTIAL} sequential ops per run, bulk ${BULK_STEPS} × ${BULK}, ${FINDS} finds`);
+    console.log('');
+
+    // Warm-up: connections, JIT, and the server's own caches.
+    for (const c of CASES) await runInterleaved(c, clients, -1);
+    const rates = new Map<string, Map<string, number[]>>();
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const c of CASES) {
+        const measured = await runInterleaved(c, clients, round);
+        const byClient = rates.get(c.name) ?? new Map<string, number[]>();
+        rates.set(c.name, byClient);
+        for (const [name, rate] of measured) byClient.set(name, [...(byClient.get(name) ?? []), rate]);
+      }
+    }
+
+    const header = ['operation', 'settee ops/s', 'nano ops/s', 'settee/nano', 'target', 'settee/fetch', 'node:http floor'];
+    const rows = CASES.map((c) => {
+      const byClient = rates.get(c.name);
+      const s = median(byClient?.get('settee') ?? []);
+      const n = median(byClient?.get('nano') ?? []);
+      const f = median(byClient?.get('settee/fetch') ?? []);
+      const floor = median(byClient?.get('node:http') ?? []);
+      const ratio = s / n;
+      return [
+        c.name,
+        s.toFixed(0),
+        n.toFixed(0),
+        `${ratio.toFixed(2)}×`,
+        `≥ ${c.target.toFixed(1)}× ${ratio >= c.target ? 'met' : 'MISSED'}`,
+        `${f.toFixed(0)} (${(f / n).toFixed(2)}×)`,
+        `${floor.toFixed(0)} (${(floor / n).toFixed(2)}×)`,
+      ];
+    });
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+    console.log(line(header));
+    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const row of rows) console.log(line(row));
+    console.log('');
+    console.log('settee/fetch: @settee/http over Node\'s built-in fetch. node:http floor: no library, the most any client');
+    console.log('could reach on this server (ratios in parentheses are to nano).');
+  } finally {
+    for (const name of [dbs.read, dbs.write]) await admin.deleteDb(name).catch(() => undefined);
+    await admin.close();
+    for (const client of clients) await client.close();
+    await server.stop();
+  }
+}
+
+await main();

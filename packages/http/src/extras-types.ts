@@ -1,0 +1,127 @@
+import type { DbInfo, Document, JsonObject, JsonValue, Seq, WriteResult } from '@settee/core';
+
+/** `GET /_up`. */
+export interface UpResponse {
+  status: 'ok' | 'nolive' | 'maintenance_mode' | string;
+  seeds?: JsonObject;
+}
+
+/** One entry of `_dbs_info`: a database's info, or an error for a name that does not exist. */
+export interface DbsInfoEntry {
+  key: string;
+  info?: DbInfo;
+  error?: string;
+}
+
+/** `GET /_membership`. */
+export interface MembershipResponse {
+  all_nodes: string[];
+  cluster_nodes: string[];
+}
+
+/** A page of `_scheduler/jobs`: running replication jobs, each as CouchDB describes it (history, info...). */
+export interface SchedulerJobsResponse {
+  total_rows: number;
+  offset: number;
+  jobs: JsonObject[];
+}
+
+/** A page of `_scheduler/docs`: replication documents and their states. */
+export interface SchedulerDocsResponse {
+  total_rows: number;
+  offset: number;
+  docs: ReplicationDocState[];
+}
+
+/** One replication document's state as `_scheduler/docs/{db}/{docid}` reports it. */
+export interface ReplicationDocState extends JsonObject {
+  database: string;
+  doc_id: string;
+  state: 'initializing' | 'error' | 'pending' | 'running' | 'crashing' | 'completed' | 'failed' | string;
+}
+
+/** The answer of a one-shot `POST /_replicate` (continuous ones answer `{ ok, _local_id }`). */
+export interface ReplicateResponse extends JsonObject {
+  ok: boolean;
+}
+
+/** A `_replicate` request or `_replicator` document (`source`, `target`, `continuous`, `create_target`, ...). */
+export interface ReplicationRequest {
+  source: string | JsonObject;
+  target: string | JsonObject;
+  continuous?: boolean;
+  create_target?: boolean;
+  doc_ids?: string[];
+  selector?: JsonObject;
+  filter?: string;
+  [option: string]: JsonValue | undefined;
+}
+
+/** Options of the `_db_updates` feed (normal or longpoll). */
+export interface DbUpdatesOptions {
+  feed?: 'normal' | 'longpoll';
+  since?: Seq | 'now';
+  timeout?: number;
+  limit?: number;
+  descending?: boolean;
+}
+
+/** The answer of `_db_updates`. */
+export interface DbUpdatesResponse {
+  results: Array<{ db_name: string; type: 'created' | 'updated' | 'deleted' | string; seq: Seq }>;
+  last_seq: Seq;
+}
+
+/** A conditional read (`If-None-Match`): not modified, or the document with its new ETag. */
+export type ConditionalGet<T extends object> =
+  | { readonly modified: false; readonly etag: string }
+  | { readonly modified: true; readonly etag: string | undefined; readonly doc: Document<T> };
+
+/** Options of `copy`. */
+export interface CopyOptions {
+  /** The source revision to copy (default: the winner). */
+  rev?: string;
+  /** The destination's current revision, to overwrite an existing document. */
+  destinationRev?: string;
+}
+
+/** A view row. */
+export interface ViewRow<K = JsonValue, V = JsonValue> {
+  id?: string;
+  key: K;
+  value: V;
+  doc?: Document | null;
+  error?: string;
+}
+
+/** The answer of a view query. */
+export interface ViewResponse<K = JsonValue, V = JsonValue> {
+  total_rows?: number;
+  offset?: number;
+  update_seq?: Seq;
+  rows: Array<ViewRow<K, V>>;
+}
+
+/** View query parameters, as CouchDB's (keys and ranges are JSON-encoded for you). */
+export interface ViewOptions {
+  key?: JsonValue;
+  keys?: JsonValue[];
+  startkey?: JsonValue;
+  endkey?: JsonValue;
+  startkey_docid?: string;
+  endkey_docid?: string;
+  inclusive_end?: boolean;
+  descending?: boolean;
+  limit?: number;
+  skip?: number;
+  include_docs?: boolean;
+  conflicts?: boolean;
+  reduce?: boolean;
+  group?: boolean;
+  group_level?: number;
+  update?: 'true' | 'false' | 'lazy';
+  stable?: boolean;
+  update_seq?: boolean;
+}
+
+export type { WriteResult };
