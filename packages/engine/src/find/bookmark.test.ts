@@ -1,21 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isSetteeError, type JsonValue } from '@settee/core';
+import type { JsonValue } from '@settee/core';
 import { termToBinary, atom, tuple } from '../revs/erlang-term.js';
 import { decodeBookmark, encodeBookmark } from './bookmark.js';
+import { couchErrorOf as errorOf } from '../test-support/couch-error-of.js';
 
 const recording = JSON.parse(
   readFileSync(new URL('../../../../../shared/couchdb-reference/find.json', import.meta.url), 'utf8'),
 ) as { steps: Array<{ response?: { body?: { bookmark?: string; docs?: Array<{ _id: string }> } } }> };
 
-function errorOf(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return isSetteeError(error) ? [error.status, error.error, error.reason] : error;
-  }
-  return undefined;
-}
 
 describe('bookmarks', () => {
   it("reads every bookmark CouchDB answered in find.json: the last returned row's id (and key)", () => {

@@ -6,6 +6,7 @@ import { type DatabaseAdapter, type JsonObject, type JsonValue } from '@settee/c
 import { collateKeyAndId } from '../collate/collate.js';
 import { createEngine, type Engine } from '../engine.js';
 import { compileSelector } from '../mango/match-selector.js';
+import { seededRandom as random } from '../test-support/seeded-random.js';
 
 /**
  * JSON indexes stay exactly what a rebuild from the documents would give, through a random workload of creates,
@@ -16,16 +17,6 @@ import { compileSelector } from '../mango/match-selector.js';
  * matches).
  */
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VALUES: JsonValue[] = [0, 1, 2.5, -3, 'a', 'B', 'b', 'é', null, true, [1], { x: 1 }];
 

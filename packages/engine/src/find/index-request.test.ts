@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isSetteeError } from '@settee/core';
 import { parseIndexRequest } from './index-request.js';
+import { couchErrorOf as errorOf } from '../test-support/couch-error-of.js';
 
-function errorOf(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return isSetteeError(error) ? [error.status, error.error, error.reason] : error;
-  }
-  return undefined;
-}
 
 describe('parseIndexRequest (POST _index)', () => {
   it("generates CouchDB's names: SHA-1 of the Erlang term of the definition and options (find.json step 100)", () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isSetteeError, type JsonObject } from '@settee/core';
+import type { JsonObject } from '@settee/core';
 import { parseFindRequest } from './find-request.js';
 import { indexesOfDesignDoc, type JsonIndex } from './json-index.js';
 import { ALL_DOCS, planQuery, type AnyIndex } from './query-plan.js';
+import { couchErrorOf as errorOf } from '../test-support/couch-error-of.js';
 
 /** A JSON index as `POST _index` would store it. */
 function index(ddoc: string, fields: string[], partial?: JsonObject): JsonIndex {
@@ -16,14 +17,6 @@ function plan(indexes: JsonIndex[], request: JsonObject) {
   return planQuery(indexes, parseFindRequest(request), 'find');
 }
 
-function errorOf(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return isSetteeError(error) ? [error.status, error.error, error.reason] : error;
-  }
-  return undefined;
-}
 
 describe('planQuery: index choice as mango_cursor_view', () => {
   const age = index('age', ['age']);

@@ -3,18 +3,8 @@ import type { JsonValue } from '@settee/core';
 import { collateKeyAndId } from '../collate/collate.js';
 import { MAX_KEY } from './index-order.js';
 import { SortedEntries, type IndexEntry } from './sorted-entries.js';
+import { seededRandom as random } from '../test-support/seeded-random.js';
 
-/** mulberry32, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VALUES: JsonValue[] = [null, false, true, -1, 0, 2.5, 30, 'a', 'A', 'aa', 'b', 'é', 'e\u0301', [], ['a'], [1, 2], {}, { a: 1 }];
 

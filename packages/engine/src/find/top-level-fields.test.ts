@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject, JsonValue } from '@settee/core';
 import { readTopLevelFields } from './top-level-fields.js';
+import { seededRandom as random } from '../test-support/seeded-random.js';
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STRINGS = ['', 'a', '"', '\\', '\\"', '{', '}', '[', ']', ',', ':', 'a"b', '\u00e9', '\u{1F600}', '\n', 'x\\\\'];
 
