@@ -4,7 +4,7 @@ export interface ParsedServerUrl {
   readonly base: string;
   /** The same address with `***@` where user info was, for messages and `toString`. */
   readonly redacted: string;
-  /** User info from the URL, percent-decoded, if there was any. */
+  /** User info from the URL, percent-decoded, when the URL has some. */
   readonly credentials: { readonly username: string; readonly password: string } | undefined;
 }
 

@@ -16,7 +16,7 @@ export const OPERATORS = {
   $lte: { kind: 'comparison', argument: 'value', fieldTypes: 'any', description: 'Less than or equal to, in collation.' },
   $exists: { kind: 'element', argument: 'boolean', fieldTypes: 'any', description: 'The field exists (even as null), or not.' },
   $type: { kind: 'element', argument: 'type-name', fieldTypes: 'any', description: 'The value is a "null", "boolean", "number", "string", "array" or "object".' },
-  $in: { kind: 'array', argument: 'values', fieldTypes: 'any', description: 'Equal to one of the values (an array field: any element is).' },
+  $in: { kind: 'array', argument: 'values', fieldTypes: 'any', description: 'Equal to one of the values (an array field matches when one of its elements is).' },
   $nin: { kind: 'array', argument: 'values', fieldTypes: 'any', description: 'Equal to none of the values; the field must exist.' },
   $size: { kind: 'array', argument: 'non-negative-integer', fieldTypes: 'array', description: 'The array has this many elements.' },
   $all: { kind: 'array', argument: 'values', fieldTypes: 'array', description: 'The array contains all of the values.' },

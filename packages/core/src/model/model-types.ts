@@ -1,6 +1,6 @@
 import type { Doc } from './doc.js';
 
-/** A model class: any class extending {@link Doc} (abstract ones too). Its constructor is never called by reads. */
+/** A model class: a class extending {@link Doc} (abstract ones too). Its constructor is never called by reads. */
 export type ModelClass<M extends Doc = Doc> = abstract new (...args: never[]) => M;
 
 /** True when `K` is a `readonly` member of `M` (getters without setters are readonly too). */

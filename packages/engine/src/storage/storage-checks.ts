@@ -56,7 +56,7 @@ export function closedError(): Error {
   return new Error('storage is closed');
 }
 
-/** A database name a provider accepts: any non-empty, well-formed string (the database layer enforces CouchDB's rules). */
+/** A database name a provider accepts: a non-empty, well-formed string (the database layer enforces CouchDB's rules). */
 export function isValidDatabaseName(name: string): boolean {
   return typeof name === 'string' && name.length > 0 && isWellFormed(name);
 }
