@@ -30,8 +30,9 @@ export function batchOps(n: number): StorageOp[] {
 function main(): void {
   const [dir, mode = 'normal'] = process.argv.slice(2);
   if (dir === undefined) throw new Error('usage: durability-child.ts <dir> [normal|full]');
-  // A checkpoint every ~20 batches instead of every ~2000, so that kills also land inside checkpoints.
-  const provider = new SqliteStorageProvider({ dir, synchronous: mode as SqliteSynchronous, walAutocheckpointPages: 100 });
+  // A checkpoint every ~20 batches instead of every ~2000, and the write-behind log moved into SQLite every ~10
+  // batches instead of every ~2700, so that kills also land inside checkpoints and inside those moves.
+  const provider = new SqliteStorageProvider({ dir, synchronous: mode as SqliteSynchronous, walAutocheckpointPages: 100, writeBehindBytes: 64 * 1024 });
   const storage = provider.create('db');
   // A runaway guard: the parent kills us long before this.
   const deadline = Date.now() + 15_000;
