@@ -50,6 +50,8 @@ const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 /** SQLite's own page cache per open database, in KiB (SQLite's default is 2 MB in recent builds; better-sqlite3 sets 16 MB). */
 const PAGE_CACHE_KIB = 2048;
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+/** Batches of at least this many ops skip the write-behind log (see `write`). */
+const DIRECT_COMMIT_OPS = 128;
 
 // Shape bits of a range query; bound parameters are passed in this order.
 const GT = 1;
@@ -204,6 +206,12 @@ export class SqliteStorage implements Storage {
     checkOps(ops);
     if (ops.length === 0) return;
     if (this.log === undefined) {
+      this.commit(ops);
+      return;
+    }
+    if (ops.length >= DIRECT_COMMIT_OPS) {
+      // A big batch amortises its own commit: logging it first would only write it twice.
+      this.flush();
       this.commit(ops);
       return;
     }
