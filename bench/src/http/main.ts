@@ -91,19 +91,31 @@ const CASES: Case[] = [
  * One run of a case for every client, interleaved step by step (A, B, C, A, B, C...): the server's state and the
  * machine's load drift alike for all. Answers ops/s per client.
  */
-async function runInterleaved(c: Case, clients: BenchClient[], round: number): Promise<Map<string, number>> {
+/** One run's figures for one client: operations per second, and this process's CPU time per operation (µs). */
+interface Measured {
+  readonly rate: number;
+  readonly cpu: number;
+}
+
+async function runInterleaved(c: Case, clients: BenchClient[], round: number): Promise<Map<string, Measured>> {
   const spent = new Map<string, number>(clients.map((client) => [client.name, 0]));
+  const cpu = new Map<string, number>(clients.map((client) => [client.name, 0]));
   for (const client of clients) await c.prepare?.(client, round);
   for (let i = 0; i < c.steps; i += 1) {
     // Rotate who goes first, so that no client always follows the same one.
     for (let k = 0; k < clients.length; k += 1) {
       const client = clients[(i + k) % clients.length] as BenchClient;
       const started = performance.now();
+      // The server runs in another process, so the CPU this one spends during a step is the client's own cost.
+      const cpuBefore = process.cpuUsage();
       await c.step(client, round, i);
+      const used = process.cpuUsage(cpuBefore);
       spent.set(client.name, (spent.get(client.name) ?? 0) + performance.now() - started);
+      cpu.set(client.name, (cpu.get(client.name) ?? 0) + used.user + used.system);
     }
   }
-  return new Map([...spent].map(([name, ms]) => [name, (c.steps * c.opsPerStep * 1000) / ms]));
+  const ops = c.steps * c.opsPerStep;
+  return new Map([...spent].map(([name, ms]) => [name, { rate: (ops * 1000) / ms, cpu: (cpu.get(name) ?? 0) / ops }]));
 }
 
 function median(values: number[]): number {
@@ -138,12 +150,18 @@ async function main(): Promise<void> {
     // Warm-up: connections, JIT, and the server's own caches.
     for (const c of CASES) await runInterleaved(c, clients, -1);
     const rates = new Map<string, Map<string, number[]>>();
+    const cpuCosts = new Map<string, Map<string, number[]>>();
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const c of CASES) {
         const measured = await runInterleaved(c, clients, round);
         const byClient = rates.get(c.name) ?? new Map<string, number[]>();
+        const cpuByClient = cpuCosts.get(c.name) ?? new Map<string, number[]>();
         rates.set(c.name, byClient);
-        for (const [name, rate] of measured) byClient.set(name, [...(byClient.get(name) ?? []), rate]);
+        cpuCosts.set(c.name, cpuByClient);
+        for (const [name, { rate, cpu }] of measured) {
+          byClient.set(name, [...(byClient.get(name) ?? []), rate]);
+          cpuByClient.set(name, [...(cpuByClient.get(name) ?? []), cpu]);
+        }
       }
     }
 
@@ -173,6 +191,22 @@ async function main(): Promise<void> {
     console.log('');
     console.log('settee/fetch: @settee/http over Node\'s built-in fetch. node:http floor: no library, the most any client');
     console.log('could reach on this server (ratios in parentheses are to nano).');
+    console.log('');
+    const cpuHeader = ['client CPU µs per op', 'settee', 'nano', 'nano/settee', 'settee/fetch', 'node:http'];
+    const cpuRows = CASES.map((c) => {
+      const byClient = cpuCosts.get(c.name);
+      const of = (name: string): number => median(byClient?.get(name) ?? []);
+      return [c.name, of('settee').toFixed(0), of('nano').toFixed(0), `${(of('nano') / of('settee')).toFixed(2)}×`, of('settee/fetch').toFixed(0), of('node:http').toFixed(0)];
+    });
+    const cpuWidths = cpuHeader.map((h, i) => Math.max(h.length, ...cpuRows.map((r) => (r[i] ?? '').length)));
+    const cpuLine = (cells: string[]) =>
+      cells.map((cell, i) => (i === 0 ? cell.padEnd(cpuWidths[i] ?? 0) : cell.padStart(cpuWidths[i] ?? 0))).join('  ');
+    console.log(cpuLine(cpuHeader));
+    console.log(cpuWidths.map((w) => '-'.repeat(w)).join('  '));
+    for (const row of cpuRows) console.log(cpuLine(row));
+    console.log('');
+    console.log('Client CPU: what this process spent per operation (the server runs apart), the part of the cost a client');
+    console.log('library controls; the rates above also hold the server\'s time, which no client can cut.');
   } finally {
     for (const name of [dbs.read, dbs.write]) await admin.deleteDb(name).catch(() => undefined);
     await admin.close();

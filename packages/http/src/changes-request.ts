@@ -3,7 +3,7 @@ import type { RequestSpec } from './http-client.js';
 import { joinPath, type Query } from './url.js';
 
 type FeedOptions = (ChangesOptions | LiveChangesOptions) & {
-  feed?: 'normal' | 'longpoll' | 'continuous';
+  feed?: 'normal' | 'longpoll' | 'continuous' | 'eventsource';
   heartbeat?: number;
 };
 
@@ -32,6 +32,6 @@ export function changesRequest(dbPath: string, options: FeedOptions): RequestSpe
     ...(post ? { json: body } : {}),
     // Reading the feed changes nothing, so a POST is as safe to repeat as a GET.
     idempotent: true,
-    ...(options.feed === 'longpoll' || options.feed === 'continuous' ? { timeout: false as const } : {}),
+    ...(options.feed === 'longpoll' || options.feed === 'continuous' || options.feed === 'eventsource' ? { timeout: false as const } : {}),
   };
 }

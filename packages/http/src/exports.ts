@@ -2,6 +2,10 @@
 export { HttpServer, type DefaultTransport } from './http-server.js';
 export { HttpDatabase, HttpPartition } from './http-database.js';
 export type { PartitionInfo } from './database-extras.js';
-export { InvalidResponseError, NetworkError, RequestTimeoutError } from './http-errors.js';
+export { InvalidResponseError, NetworkError, RequestTimeoutError, UnsupportedFeedError } from './http-errors.js';
 export type { CallOptions, HttpAdapterOptions, HttpAuth, HttpFeedOptions, HttpRetryOptions } from './options.js';
 export type * from './extras-types.js';
+export type { ChangesStreamOptions, HttpLiveChangesOptions } from './live-changes.js';
+export { EventStreamParser, type ServerSentEvent } from './event-stream.js';
+export type { DirectSend, TransportHints } from './raw-body.js';
+export type { FeedFormat } from './feed-decoders.js';

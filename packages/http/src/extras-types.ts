@@ -66,10 +66,27 @@ export interface DbUpdatesOptions {
   descending?: boolean;
 }
 
+/** One `_db_updates` entry: a database created, updated or deleted, at `seq` of the server-wide feed. */
+export interface DbUpdate {
+  db_name: string;
+  type: 'created' | 'updated' | 'deleted' | string;
+  seq: Seq;
+}
+
 /** The answer of `_db_updates`. */
 export interface DbUpdatesResponse {
-  results: Array<{ db_name: string; type: 'created' | 'updated' | 'deleted' | string; seq: Seq }>;
+  results: DbUpdate[];
   last_seq: Seq;
+}
+
+/** Options of the live `_db_updates` Observable. */
+export interface LiveDbUpdatesOptions {
+  /** Start after this seq; `'now'` is the current end. Default `0`, as CouchDB's. */
+  since?: Seq | 'now';
+  /** `continuous` (JSON lines, default unless the adapter's `feed.format` says otherwise) or `eventsource`. */
+  feed?: 'continuous' | 'eventsource';
+  /** Milliseconds between the server's heartbeats. Default: the adapter's `feed.heartbeat`. */
+  heartbeat?: number;
 }
 
 /** A conditional read (`If-None-Match`): not modified, or the document with its new ETag. */

@@ -14,7 +14,7 @@ export class FeedLineSplitter {
     return parts.map((line) => line.trim()).filter((line) => line !== '');
   }
 
-  /** What is left at the end of the stream: a last line without newline, if any. */
+  /** What is left at the end of the stream: a last line without newline, when there is one. */
   flush(): string[] {
     const rest = (this.#pending + this.#decoder.decode()).trim();
     this.#pending = '';

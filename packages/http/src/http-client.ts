@@ -1,10 +1,10 @@
-import ky, { type KyInstance, type Options } from 'ky';
+import ky, { type KyInstance } from 'ky';
 import { SetteeError, errorFromCouch } from '@settee/core';
 import { createAuthenticator, type Authenticator } from './auth.js';
 import { isRetryableStatus, jitteredDelay, sleep } from './backoff.js';
 import { InvalidResponseError, NetworkError, RequestTimeoutError } from './http-errors.js';
 import type { HttpAdapterOptions } from './options.js';
-import { TRANSPORT_HINTS, rawBodyOf, type TransportHints } from './raw-body.js';
+import { rawBodyOf, type DirectSend, type TransportHints } from './raw-body.js';
 import { parseServerUrl, type ParsedServerUrl } from './server-url.js';
 import { buildQueryString, type Query } from './url.js';
 
@@ -122,18 +122,19 @@ export class HttpClient {
   readonly #retryBase: number;
   readonly #retryMax: number;
   readonly #headers: Readonly<Record<string, string>>;
-  /** The Node transport's lean path is in use (see raw-body.ts). */
-  readonly #lean: boolean;
-
   /**
-   * `lean`: `defaultFetch` is the Node transport, which takes `TransportHints` (raw-body.ts); only when the caller
-   * did not bring a fetch of their own.
+   * The Node transport's direct entry (raw-body.ts), used instead of ky when the caller brought no fetch: ky's
+   * per-request work (a Request and its clone, merged Headers, an AbortController) buys nothing there, since the
+   * client already does timeouts, retries and errors itself, and it was the largest client-side cost per request.
    */
-  constructor(options: HttpAdapterOptions, defaultFetch: typeof globalThis.fetch | undefined, lean: boolean) {
+  readonly #direct: DirectSend | undefined;
+
+  /** `transport`: the entry point's default transport, used when the caller brought no fetch of their own. */
+  constructor(options: HttpAdapterOptions, transport?: { readonly fetch: typeof globalThis.fetch; readonly send?: DirectSend | undefined }) {
     this.url = parseServerUrl(options.url);
     const session = options.auth?.type === 'session';
-    const fetch = options.fetch ?? defaultFetch;
-    this.#lean = lean && options.fetch === undefined;
+    const fetch = options.fetch ?? transport?.fetch;
+    this.#direct = options.fetch === undefined ? transport?.send : undefined;
     this.#ky = ky.create({
       prefixUrl: '',
       timeout: false,
@@ -213,7 +214,7 @@ export class HttpClient {
     return this.#exchange({ ...spec, headers, timeout: false, idempotent: false }, async (response) => response, true);
   }
 
-  /** Ends the session, if any. */
+  /** Ends the session, when there is one. */
   close(): Promise<void> {
     return this.#auth.close();
   }
@@ -235,7 +236,7 @@ export class HttpClient {
     for (let attempt = 0; ; attempt += 1) {
       if (spec.signal?.aborted) throw spec.signal.reason;
       const timeout = spec.timeout ?? this.#timeout;
-      const deadline = this.#lean ? undefined : new Deadline(spec.signal, timeout);
+      const deadline = this.#direct ? undefined : new Deadline(spec.signal, timeout);
       let keepSignal = false;
       try {
         const response = await this.#send(spec, timeout, streaming, deadline?.signal);
@@ -292,7 +293,7 @@ export class HttpClient {
     }
     if (spec.headers) Object.assign(headers, spec.headers);
     const url = `${this.url.base}${spec.path}${buildQueryString(spec.query)}`;
-    if (this.#lean) {
+    if (this.#direct) {
       // The Node transport takes headers, bytes, timeout and the caller's signal from the hints (raw-body.ts).
       const hints: TransportHints = {
         headers,
@@ -301,8 +302,7 @@ export class HttpClient {
         signal: spec.signal,
         stream,
       };
-      const options: Options & Record<typeof TRANSPORT_HINTS, TransportHints> = { method: spec.method, [TRANSPORT_HINTS]: hints };
-      return this.#ky(url, options);
+      return this.#direct(url, spec.method, hints);
     }
     return this.#ky(url, { method: spec.method, headers, signal, ...(body === undefined ? {} : { body }) });
   }

@@ -26,7 +26,6 @@ import type {
   GetOptions,
   JsonObject,
   JsonValue,
-  LiveChangesOptions,
   LocalDocsResponse,
   OkResponse,
   OpenRevsEntry,
@@ -36,12 +35,25 @@ import type {
   RevsDiffResponse,
   SecurityObject,
   WriteResult,
+  DesignRequest,
+  DesignResponse,
+  ListQueryOptions,
+  ViewQueryOptions,
+  WriteContextOptions,
 } from '@settee/core';
 import { changesRequest } from './changes-request.js';
+import { callDesignFunction } from './design-requests.js';
+import { viewOptions, withoutUserCtx } from './views-options.js';
 import { copyDoc, getIfNoneMatch, headDoc, queryView, type PartitionInfo } from './database-extras.js';
 import type { ConditionalGet, CopyOptions, ViewOptions, ViewResponse } from './extras-types.js';
 import type { HttpClient } from './http-client.js';
-import { liveChangesFeed, type LiveFeedSettings } from './live-changes.js';
+import {
+  changesStream,
+  liveChangesFeed,
+  type ChangesStreamOptions,
+  type HttpLiveChangesOptions,
+  type LiveFeedSettings,
+} from './live-changes.js';
 import { callSpec, type CallOptions } from './options.js';
 import { encodeAttachmentName, encodeDbName, encodeDocId, joinPath, type Query } from './url.js';
 
@@ -93,6 +105,11 @@ export class HttpDatabase implements DatabaseAdapter {
     this.#path = encodeDbName(name);
   }
 
+  /** The database's URL without credentials (the replicator hashes it into replication ids). */
+  get location(): string {
+    return `${this.client.url.base}${this.#path}`;
+  }
+
   /** The encoded database path, relative to the server root. */
   get path(): string {
     return this.#path;
@@ -133,7 +150,7 @@ export class HttpDatabase implements DatabaseAdapter {
     return this.client.json({
       method: 'PUT',
       path: this.docPath(idOf(doc)),
-      query: options as Query,
+      query: withoutUserCtx(options) as Query,
       json: doc,
       ...callSpec(call),
     });
@@ -143,13 +160,15 @@ export class HttpDatabase implements DatabaseAdapter {
     return this.client.json({
       method: 'POST',
       path: this.#path,
-      query: options as Query,
+      query: withoutUserCtx(options) as Query,
       json: doc,
       ...callSpec(call),
     });
   }
 
-  remove(id: string, rev: string, call?: CallOptions): Promise<WriteResult> {
+  /** The server decides who writes (its session), so a `userCtx` option is not sent. */
+  remove(id: string, rev: string, _options?: WriteContextOptions | CallOptions, call?: CallOptions): Promise<WriteResult> {
+    if (call === undefined && _options !== undefined && !('userCtx' in _options)) call = _options as CallOptions;
     return this.client.json({ method: 'DELETE', path: this.docPath(id), query: { rev }, ...callSpec(call) });
   }
 
@@ -161,7 +180,7 @@ export class HttpDatabase implements DatabaseAdapter {
     return this.client.json({
       method: 'POST',
       path: joinPath(this.#path, '_bulk_docs'),
-      json: { ...options, docs },
+      json: { ...withoutUserCtx(options), docs },
       ...callSpec(call),
     });
   }
@@ -202,8 +221,17 @@ export class HttpDatabase implements DatabaseAdapter {
     return this.client.json({ ...changesRequest(this.#path, options), ...callSpec(call) });
   }
 
-  liveChanges(options: LiveChangesOptions = {}): Observable<ChangesRow> {
+  /** The live changes feed; `feed: 'eventsource'` reads `text/event-stream` instead of JSON lines. */
+  liveChanges(options: HttpLiveChangesOptions = {}): Observable<ChangesRow> {
     return liveChangesFeed(this.client, this.#path, options, this.#context.feed, this.#context.register);
+  }
+
+  /**
+   * One streamed `_changes` request (`feed: 'continuous'` or `'eventsource'`): rows as they arrive, completing when
+   * the server ends the answer (give `timeout` or `limit`); no reconnection. Unsubscribing aborts the request.
+   */
+  changesStream(options: ChangesStreamOptions): Observable<ChangesRow> {
+    return changesStream(this.client, this.#path, options, this.#context.register);
   }
 
   revsDiff(request: RevsDiffRequest, call?: CallOptions): Promise<RevsDiffResponse> {
@@ -387,6 +415,31 @@ export class HttpDatabase implements DatabaseAdapter {
     call?: CallOptions,
   ): Promise<ViewResponse<K, V>> {
     return queryView<K, V>(this.client, this.#path, ddoc, view, options, call);
+  }
+
+  /** Queries a view (CouchDB's `_view`): the contract's name for {@link HttpDatabase.view}. */
+  query<K = JsonValue, V = JsonValue>(ddoc: string, view: string, options: ViewQueryOptions<K> = {}, call?: CallOptions): Promise<ViewResponse<K, V>> {
+    return queryView<K, V>(this.client, this.#path, ddoc, view, viewOptions(options), call);
+  }
+
+  /** Runs a show function (`_show/{name}[/{docId}]`). */
+  show(ddoc: string, name: string, docId?: string, request?: DesignRequest, call?: CallOptions): Promise<DesignResponse> {
+    const segments = docId === undefined ? [name] : [name, docId];
+    return callDesignFunction(this.client, this.#path, { kind: '_show', ddoc, segments, defaultMethod: 'GET' }, request, call);
+  }
+
+  /** Runs a list function over a view (`_list/{name}/{view}`, or `{ddoc}/{view}` of another design doc). */
+  list(ddoc: string, name: string, view: string, options?: ListQueryOptions, request?: DesignRequest, call?: CallOptions): Promise<DesignResponse> {
+    const segments = [name, ...view.split('/')];
+    const viewQuery = options === undefined ? undefined : viewOptions(options);
+    return callDesignFunction(this.client, this.#path, { kind: '_list', ddoc, segments, defaultMethod: 'GET', viewQuery }, request, call);
+  }
+
+  /** Runs an update handler (`_update/{name}[/{docId}]`, POST unless `request.method` says otherwise). */
+  update(ddoc: string, name: string, docId?: string, request?: DesignRequest, call?: CallOptions): Promise<DesignResponse> {
+    const segments = docId === undefined ? [name] : [name, docId];
+    const method = docId === undefined ? 'POST' : 'PUT';
+    return callDesignFunction(this.client, this.#path, { kind: '_update', ddoc, segments, defaultMethod: method }, request, call);
   }
 
   /** The endpoints of one partition of a partitioned database (`/{db}/_partition/{p}/...`). */

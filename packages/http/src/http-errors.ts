@@ -23,3 +23,10 @@ export class RequestTimeoutError extends SetteeError {
     super(408, 'timeout', reason, options);
   }
 }
+
+/** The server does not speak the feed format asked for (e.g. it answers `feed=eventsource` with plain JSON). */
+export class UnsupportedFeedError extends SetteeError {
+  constructor(reason: string) {
+    super(501, 'unsupported_feed', reason);
+  }
+}

@@ -1,9 +1,11 @@
 import type { Observable } from 'rxjs';
 import type { AllDbsOptions, CreateDbOptions, JsonObject, OkResponse, ServerAdapter, ServerInfo } from '@settee/core';
 import type {
+  DbUpdate,
   DbUpdatesOptions,
   DbUpdatesResponse,
   DbsInfoEntry,
+  LiveDbUpdatesOptions,
   MembershipResponse,
   ReplicateResponse,
   ReplicationDocState,
@@ -12,18 +14,20 @@ import type {
   SchedulerJobsResponse,
   UpResponse,
 } from './extras-types.js';
+import { liveDbUpdatesFeed } from './db-updates.js';
 import { replicationJob } from './replication-job.js';
 import { HttpClient } from './http-client.js';
 import { HttpDatabase, type DatabaseContext } from './http-database.js';
 import { ADAPTER_CLOSED, type LiveFeedSettings } from './live-changes.js';
 import { callSpec, type CallOptions, type HttpAdapterOptions } from './options.js';
+import type { DirectSend } from './raw-body.js';
 import { encodeDbName, joinPath, type Query } from './url.js';
 
 /** How an entry point supplies the transport when the caller gives no `fetch`. */
 export interface DefaultTransport {
   readonly fetch: typeof globalThis.fetch;
-  /** The fetch is the Node transport and takes the client's `TransportHints` (see raw-body.ts). */
-  readonly lean: boolean;
+  /** The transport's direct entry (the Node transport's), which the client then calls instead of ky's fetch. */
+  readonly send?: DirectSend;
   /** Releases sockets. */
   close(): void;
 }
@@ -43,11 +47,12 @@ export class HttpServer implements ServerAdapter {
 
   constructor(options: HttpAdapterOptions, transport?: DefaultTransport) {
     this.#transport = options.fetch === undefined ? transport : undefined;
-    this.#client = new HttpClient(options, this.#transport?.fetch, this.#transport?.lean ?? false);
+    this.#client = new HttpClient(options, this.#transport);
     const feed: LiveFeedSettings = {
       heartbeat: options.feed?.heartbeat ?? 10_000,
       reconnectDelay: options.feed?.reconnectDelay ?? 100,
       maxReconnectDelay: options.feed?.maxReconnectDelay ?? 10_000,
+      format: options.feed?.format ?? 'continuous',
     };
     this.#context = {
       client: this.#client,
@@ -165,7 +170,10 @@ export class HttpServer implements ServerAdapter {
     });
   }
 
-  /** One `_db_updates` request (normal or longpoll): databases created, updated, deleted after `since`. */
+  /**
+   * One `_db_updates` request (normal or longpoll): databases created, updated, deleted after `since`. A longpoll
+   * waits (no client timeout) until there is one, or the server's `timeout` passes.
+   */
   dbUpdates(options: DbUpdatesOptions = {}, call?: CallOptions): Promise<DbUpdatesResponse> {
     return this.#client.json({
       method: 'GET',
@@ -175,6 +183,15 @@ export class HttpServer implements ServerAdapter {
       ...(options.feed === 'longpoll' ? { timeout: false as const } : {}),
       ...callSpec(call),
     });
+  }
+
+  /**
+   * `_db_updates` as a live Observable (`feed=continuous`, or `eventsource`): it reconnects with backoff after a
+   * broken or silent connection and resumes from the last seq it emitted. Unsubscribing aborts the request;
+   * `close()` completes it. Server admins only, as in CouchDB.
+   */
+  liveDbUpdates(options: LiveDbUpdatesOptions = {}): Observable<DbUpdate> {
+    return liveDbUpdatesFeed(this.#client, options, this.#context.feed, this.#context.register);
   }
 
   /** `POST /_replicate`: a one-shot replication (answers when done) or a continuous one (answers at once). */

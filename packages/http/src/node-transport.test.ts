@@ -108,3 +108,33 @@ describe('createNodeFetch with the client hints', () => {
     }
   });
 });
+
+describe('createNodeFetch().send, the client’s direct entry', () => {
+  it('sends path and query as given, to each origin it is handed (origins are parsed once and kept apart)', async () => {
+    const other = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ server: 'other', url: req.url }));
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const address = other.address();
+    const otherBase = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    routes.set('/echo?q=%22a%20b%22&n=1', (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ server: 'main', url: req.url, accept: req.headers['accept'] }));
+    });
+    const fetch = createNodeFetch();
+    try {
+      const read = async (answer: Response): Promise<unknown> => JSON.parse(new TextDecoder().decode(rawBodyOf(answer)));
+      const first = await fetch.send(`${base}/echo?q=%22a%20b%22&n=1`, 'GET', { headers: { accept: 'application/json' } });
+      expect(await read(first)).toStrictEqual({ server: 'main', url: '/echo?q=%22a%20b%22&n=1', accept: 'application/json' });
+      const second = await fetch.send(`${otherBase}/x/y`, 'GET', { headers: {} });
+      expect(await read(second)).toStrictEqual({ server: 'other', url: '/x/y' });
+      const again = await fetch.send(`${base}/echo?q=%22a%20b%22&n=1`, 'GET', { headers: {} });
+      expect(again.status).toBe(200);
+    } finally {
+      fetch.close();
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+});

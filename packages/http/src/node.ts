@@ -13,5 +13,5 @@ export { createNodeFetch, type NodeFetch, type NodeTransportOptions };
 export function createHttpAdapter(options: HttpAdapterOptions): HttpServer {
   if (options.fetch !== undefined) return new HttpServer(options);
   const fetch = createNodeFetch();
-  return new HttpServer(options, { fetch, lean: true, close: () => fetch.close() });
+  return new HttpServer(options, { fetch, send: fetch.send, close: () => fetch.close() });
 }

@@ -16,7 +16,7 @@ export interface HttpRetryOptions {
   readonly limit?: number;
   /** Upper bound of the first delay in ms; it doubles per retry, each delay drawn at random below it. Default 100. */
   readonly baseDelay?: number;
-  /** Cap of any one delay in ms. Default 2000. */
+  /** Cap of each single delay in ms. Default 2000. */
   readonly maxDelay?: number;
 }
 
@@ -28,6 +28,8 @@ export interface HttpFeedOptions {
   readonly reconnectDelay?: number;
   /** Cap of the reconnection delay in ms. Default 10,000. */
   readonly maxReconnectDelay?: number;
+  /** Wire format of live feeds: `continuous` (JSON lines, default) or `eventsource` (`text/event-stream`). */
+  readonly format?: 'continuous' | 'eventsource';
 }
 
 /** Options of `createHttpAdapter`. */

@@ -1,9 +1,9 @@
 /**
- * A fast path between the Node transport and the client, both in this package. ky passes options it does not know
- * to the fetch function untouched; the client puts `TransportHints` there, and the transport then skips what a
- * general fetch must do: it takes headers and body bytes as given, enforces the timeout itself (no AbortController
- * per request), and hands the complete answer over as bytes on the Response under `RAW_BODY` instead of a stream.
- * Any other fetch ignores the hints and is used the standard way. Global symbol and string keys, so that separately
+ * A fast path between the Node transport and the client, both in this package. The client calls the transport's
+ * `send` with `TransportHints` (ky, as a fetch caller, can pass them too: it hands options it does not know to the
+ * fetch function untouched), and the transport then skips what a general fetch must do: it takes headers and body
+ * bytes as given, enforces the timeout itself (no AbortController per request), and hands the complete answer over
+ * as bytes on the Response under `RAW_BODY` instead of a stream. Any other fetch ignores the hints. Global symbol and string keys, so that separately
  * bundled entry points agree on them.
  */
 export const RAW_BODY = Symbol.for('settee.http.rawBody');
@@ -18,7 +18,7 @@ export interface TransportHints {
   readonly body?: Uint8Array | undefined;
   /** Milliseconds for the whole exchange, body included; then the request is destroyed with a TimeoutError. */
   readonly timeout?: number | undefined;
-  /** The caller's signal, if any. */
+  /** The caller's signal, when there is one. */
   readonly signal?: AbortSignal | undefined;
   /** Keep the body as a stream (feeds). */
   readonly stream?: boolean | undefined;
@@ -36,3 +36,10 @@ export function hintsOf(init: unknown): TransportHints | undefined {
   const hints: unknown = (init as Record<string, unknown>)[TRANSPORT_HINTS];
   return typeof hints === 'object' && hints !== null ? (hints as TransportHints) : undefined;
 }
+
+/**
+ * A transport's direct entry, without fetch's Request objects: `url` is absolute, the hints carry headers, body,
+ * timeout and signal. The answer's complete body is on the Response under `RAW_BODY` unless `hints.stream` asked for
+ * a stream.
+ */
+export type DirectSend = (url: string, method: string, hints: TransportHints) => Promise<Response>;
