@@ -304,8 +304,14 @@ export class HttpClient {
       };
       return this.#direct(url, spec.method, hints);
     }
-    return this.#ky(url, { method: spec.method, headers, signal, ...(body === undefined ? {} : { body }) });
+    return this.#ky(url, { method: spec.method, headers, signal, ...(body === undefined ? {} : { body: fetchBody(body) }) });
   }
+}
+
+/** fetch takes bytes backed by a plain ArrayBuffer only; a view of a SharedArrayBuffer is copied into one. */
+function fetchBody(body: string | Uint8Array): string | Uint8Array<ArrayBuffer> {
+  if (typeof body === 'string') return body;
+  return body.buffer instanceof ArrayBuffer ? (body as Uint8Array<ArrayBuffer>) : new Uint8Array(body);
 }
 
 const encoder = new TextEncoder();

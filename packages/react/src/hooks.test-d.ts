@@ -1,0 +1,69 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import { replicate, sync } from '@settee/core';
+import type {
+  ConflictError,
+  DatabaseAdapter,
+  ModelChange,
+  ReplicationProgressEvent,
+  ReplicationResult,
+  Repository,
+  SyncDirection,
+  ValidationError,
+  WriteResult,
+} from '@settee/core';
+import type { LiveState } from './live-state.js';
+import type { MutationOutcome } from './mutation-outcome.js';
+import type { Playlist } from './test-support/playlist-model.js';
+import { useChanges } from './use-changes.js';
+import { useDoc } from './use-doc.js';
+import { useFind } from './use-find.js';
+import { useMutations } from './use-mutations.js';
+import { useReplication } from './use-replication.js';
+import { of } from 'rxjs';
+
+declare const playlists: Repository<Playlist>;
+declare const local: DatabaseAdapter;
+declare const remote: DatabaseAdapter;
+
+describe('hook types follow the model', () => {
+  it('useDoc: pending has no data, success has the entity or undefined, error has an Error', () => {
+    const state = useDoc(playlists, 'id');
+    expectTypeOf(state).toEqualTypeOf<LiveState<Playlist | undefined>>();
+    if (state.status === 'pending') expectTypeOf(state.data).toEqualTypeOf<undefined>();
+    if (state.status === 'success') expectTypeOf(state.data).toEqualTypeOf<Playlist | undefined>();
+    if (state.status === 'error') expectTypeOf(state.error).toEqualTypeOf<Error>();
+  });
+
+  it('useFind: the selector and sort are checked against the model', () => {
+    const state = useFind(playlists, { owner: 'ana' }, { sort: [{ name: 'asc' }] });
+    if (state.status === 'success') expectTypeOf(state.data).toEqualTypeOf<readonly Playlist[]>();
+    // @ts-expect-error owner is a string
+    useFind(playlists, { owner: 3 });
+  });
+
+  it('useChanges: changes of the model', () => {
+    expectTypeOf(useChanges(playlists).data).toEqualTypeOf<readonly ModelChange<Playlist>[] | undefined>();
+  });
+
+  it('useMutations: inputs from the model, failures as typed values', async () => {
+    const { create, remove } = useMutations(playlists);
+    // @ts-expect-error songs is required
+    void create.mutate({ name: 'x', owner: 'ana' });
+    const outcome = await create.mutate({ name: 'x', owner: 'ana', songs: [] });
+    expectTypeOf(outcome).toEqualTypeOf<MutationOutcome<Playlist>>();
+    if (outcome.ok) expectTypeOf(outcome.data).toEqualTypeOf<Playlist>();
+    else if (outcome.kind === 'conflict') expectTypeOf(outcome.error).toEqualTypeOf<ConflictError>();
+    else if (outcome.kind === 'invalid') expectTypeOf(outcome.error).toEqualTypeOf<ValidationError>();
+    expectTypeOf(remove.mutate).returns.resolves.toEqualTypeOf<MutationOutcome<WriteResult>>();
+  });
+
+  it('useReplication: progress and result of replicate, progress with its direction for sync', () => {
+    const backup = useReplication(() => replicate(local, remote), []);
+    expectTypeOf(backup.progress).toEqualTypeOf<ReplicationProgressEvent | undefined>();
+    expectTypeOf(backup.result).toEqualTypeOf<ReplicationResult | undefined>();
+    const both = useReplication(() => sync(local, remote), []);
+    expectTypeOf(both.progress).toEqualTypeOf<(ReplicationProgressEvent & { readonly direction: SyncDirection }) | undefined>();
+    // @ts-expect-error only replication events
+    useReplication(() => of({ docsWritten: 1 }), []);
+  });
+});
