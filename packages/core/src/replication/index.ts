@@ -1,0 +1,5 @@
+export { replicate } from './replicate.js';
+export { sync } from './sync.js';
+export { untilComplete, type CompletionOf } from './until-complete.js';
+export { replicationId, REPLICATION_ID_VERSION } from './replication-id.js';
+export type * from './types.js';
