@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { isWellFormed } from './compare-utf8.js';
 import { OpenHandles } from './open-handles.js';
@@ -370,6 +370,7 @@ export interface SqliteStorageProviderOptions {
 export class SqliteStorageProvider implements StorageProvider {
   readonly kind = 'sqlite';
   readonly dir: string;
+  readonly location: string;
   private readonly synchronous: SqliteSynchronous;
   private readonly walAutocheckpointPages: number;
   private readonly writeBehindBytes: number | undefined;
@@ -377,6 +378,8 @@ export class SqliteStorageProvider implements StorageProvider {
 
   constructor(options: SqliteStorageProviderOptions) {
     this.dir = options.dir;
+    // Absolute, so that the same directory reached from another working directory is the same location.
+    this.location = resolve(options.dir);
     this.synchronous = checkSynchronous(options.synchronous);
     this.walAutocheckpointPages = checkCheckpointPages(options.walAutocheckpointPages);
     this.writeBehindBytes = options.writeBehindBytes === undefined ? undefined : checkWriteBehindBytes(options.writeBehindBytes);

@@ -54,6 +54,8 @@ export type StorageOp =
 export interface StorageProvider {
   /** A short name for messages and benchmarks: `memory` or `sqlite`. */
   readonly kind: string;
+  /** Where the data lives when it outlives the process (an absolute directory), for replication ids. */
+  readonly location?: string;
   /** Names of the databases that exist, in any order. */
   list(): string[];
   /** True when database `name` exists. */
