@@ -254,6 +254,97 @@ const POUCHDB_SERVER = {
       "revisions: keeps only revs_limit revisions of history once the document is written again",
     ],
   },
+  'view-query-checks': {
+    differs: "PouchDB's map/reduce accepts grouping on map rows, `group=false` with `group_level`, `reduce=true` on a map-only view and every `update` value, and words its other view errors its own way (`{group: true}`, `{descending : true}`, `{include_docs:true}`, \"ddoc _design/app has no view named nope\")",
+    tests: [
+      'views: GET by_region?group=true&reduce=false: error',
+      'views: GET by_region?group=false&group_level=1: error',
+      'views: POST count {keys} without group: error for reduce views',
+      'views: GET by_year?descending=true&startkey=2023&endkey=2024 (not swapped): error',
+      'views: GET by_region?include_docs=true (reduce view, reduce not disabled): error',
+      'views: GET by_year?reduce=true on a map-only view: error',
+      'views: GET by_year?group=true on a map-only view: error',
+      'views: GET by_year?update=bogus: error',
+      'views: GET /db/_design/app/_view/nope: missing view',
+    ],
+  },
+  'view-builtin-reduces': {
+    differs: 'PouchDB has no `_approx_count_distinct` (500 "not a supported reduce function"), and `_sum` over strings fails the query with 500 invalid_value instead of answering a builtin_reduce_error value',
+    tests: [
+      'views: GET distinct (_approx_count_distinct counts distinct KEYS)',
+      'views: GET distinct?group=true',
+      'views: GET sum_strings: _sum over non-numbers: HTTP 200 with an error object as the reduced value',
+    ],
+  },
+  'view-ranges': {
+    differs: 'PouchDB ignores `startkey_docid`/`endkey_docid` and reports `offset` 0 for a range that starts after the first row',
+    tests: [
+      'views: GET by_year?startkey=2023&startkey_docid=s05&endkey=2024&endkey_docid=s02: docid bounds within equal keys',
+      'views: GET by_year (default update=true): s11 present',
+    ],
+  },
+  'view-always-current': {
+    differs: 'PouchDB brings the index up to date on every query: `update=false`, `stale=ok` and `update=lazy` answers already contain the newest documents',
+    tests: [
+      'views: GET by_year?update=false: stale index, s11 missing',
+      'views: GET by_year?stale=ok (deprecated alias of update=false)',
+      'views: GET by_year?update=lazy: stale answer now, index updated afterwards',
+    ],
+  },
+  'no-design-doc-checks': {
+    differs: 'design documents are stored as given: no invalid_design_doc or compilation_error for broken views',
+    tests: [
+      'views: PUT a design doc with reduce "_bogus": invalid builtin reduce',
+      'views: PUT a design doc with a map that does not compile',
+      'views: PUT a design doc with a reduce that does not compile',
+      'views: PUT a design doc with a view missing "map"',
+      'views: PUT a design doc with "views" an array',
+      'views: PUT a design doc with map not a string',
+    ],
+  },
+  'design-function-req': {
+    differs: "pouchdb-show/-update build their own `req`: query values are parsed as JSON (`n: 1`, not \"1\"), the document has no `_revisions`, and the validator's userCtx is `{name: null, roles: ['_admin']}` without `db`",
+    tests: [
+      'design-functions: gets newDoc, oldDoc (null for a new document) and the user context',
+      'design-functions: without a document: doc and id are null; req has CouchDB members',
+      'design-functions: with a document: the document with _revisions, and a form body parsed into req.form',
+      'design-functions: req.uuid, req.form and req.query reach the handler',
+    ],
+  },
+  'design-function-errors': {
+    differs: 'design-function failures use PouchDB plugin errors: a thrown string is a 500 with a non-CouchDB body, a throwing show is 400 bad_request (not 500 render_error), an illegal id from an update handler is bad_request (not illegal_docid), a missing view is "ddoc _design/app has no view named nope"',
+    tests: [
+      'design-functions: other thrown values are 500s: a string, an Error, an object with another key',
+      'design-functions: a throwing show is a 500 render_error; unknown functions and design docs are 404s',
+      'design-functions: appends a returned string; unknown views and lists are 404s',
+      'design-functions: the saved document goes through validate_doc_update and the id rules; GET is refused',
+    ],
+  },
+  'list-content-length': {
+    differs: 'a list answer carries both Content-Length and Transfer-Encoding: chunked, which Node refuses to parse (HPE_INVALID_CONTENT_LENGTH)',
+    tests: [
+      'design-functions: streams rows through getRow/send with the headers given to start()',
+      'design-functions: gets the view head and honours the view query',
+      'design-functions: the index-posts list over view foo sends each row value as text/html',
+    ],
+  },
+  'view-collation': {
+    differs: 'PouchDB orders view keys with pouchdb-collate (strings by code point, not ICU: "A" before "a", "e\\u0301" not equal to "é"), ignores `options.collation: "raw"`, and reports `offset` 0 for ranges that start after the first row',
+    tests: [
+      "views: GET view by_k: rows in CouchDB (ICU/UCA) collation order: THIS is the collation order",
+      "views: GET view by_k?descending=true",
+      "views: GET view by_k_raw: options.collation \"raw\" (Erlang term order)",
+      "views: GET view by_k?key=3: matches the doc stored with 3.0",
+      "views: GET view by_k?key=1000: matches 1e3",
+      "views: GET view by_k?startkey=\"a\"&endkey=\"b\": range over strings",
+      "views: GET view by_k?startkey=\"abc\"&endkey=\"abc\\ufff0\": prefix range",
+      "views: GET view by_k?startkey=\"Abc\"&endkey=\"AbcZZZZ\": the documented pitfall",
+      "views: GET view by_k?startkey=[\"b\"]&endkey=[\"b\",{}]: arrays starting with \"b\"",
+      "views: GET view by_k?startkey={}: objects only (objects sort last)",
+      "views: GET view by_k?key=\"e\\u0301\" (decomposed \u00e9): ICU treats it as equal to the precomposed \"\u00e9\", both rows match",
+      "views: GET /ids view emitting _id: the same strings in ICU order, for comparison",
+    ],
+  },
 } as const satisfies Record<string, QuirkInfo>;
 
 /** One known difference of a server from CouchDB 3. */

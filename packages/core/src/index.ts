@@ -6,3 +6,5 @@ export * from './mango/index.js';
 export * from './model/index.js';
 export * from './repository/index.js';
 export * from './settee/index.js';
+export * from './views/index.js';
+export * from './replication/index.js';

@@ -67,6 +67,14 @@ export class Engine implements ServerAdapter {
 
   constructor(private readonly provider: StorageProvider) {}
 
+  /**
+   * Where the databases live, for `DatabaseAdapter.location`: the directory of a storage that has one (it outlives
+   * the process), else this engine instance's uuid.
+   */
+  private get location(): string {
+    return `settee-engine:${this.provider.kind}:${this.provider.location ?? this.serverUuid}`;
+  }
+
   /** The storage kind (`memory`, `sqlite`), for messages and benchmarks. */
   get storageKind(): string {
     return this.provider.kind;
@@ -123,7 +131,7 @@ export class Engine implements ServerAdapter {
   }
 
   db(name: string): DatabaseAdapter {
-    return new EngineDatabase(name, (dbName) => this.openDatabase(dbName));
+    return new EngineDatabase(name, (dbName) => this.openDatabase(dbName), `${this.location}/${name}`);
   }
 
   async uuids(count = 1): Promise<string[]> {

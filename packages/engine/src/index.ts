@@ -13,3 +13,4 @@ export {
   type StorageProvider,
 } from './storage/index.js';
 export { ENGINE_VERSION } from './version.js';
+export { setDesignLogger, type DesignLogger } from './design/design-log.js';

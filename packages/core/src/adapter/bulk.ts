@@ -1,4 +1,5 @@
 import type { JsonObject } from '../json.js';
+import type { UserContext } from '../views/view-types.js';
 import type { Document, DocumentInput } from './documents.js';
 
 /** Options of `bulkDocs`. */
@@ -8,6 +9,8 @@ export interface BulkDocsOptions {
    * without conflict checks; the answer then lists only failures. Default `true`.
    */
   new_edits?: boolean;
+  /** Who writes, for `validate_doc_update` (engine; default the admin). */
+  userCtx?: UserContext;
 }
 
 /** A successful per-document result of `bulkDocs`. */

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { JsonObject } from '../json.js';
+import type { JsonObject, JsonValue } from '../json.js';
 import type { AllDocsOptions, AllDocsResponse, LocalDocsResponse } from './all-docs.js';
 import type { AttachmentData, GetAttachmentOptions } from './attachments.js';
 import type {
@@ -31,6 +31,14 @@ import type {
   IndexListResponse,
 } from './find.js';
 import type { DbInfo, OkResponse, SecurityObject } from './info.js';
+import type {
+  DesignRequest,
+  DesignResponse,
+  ListQueryOptions,
+  ViewQueryOptions,
+  ViewResponse,
+  WriteContextOptions,
+} from '../views/view-types.js';
 
 /**
  * One CouchDB database, as every Settee backend exposes it. The shapes are CouchDB's HTTP API's, so an HTTP
@@ -58,6 +66,13 @@ export interface DatabaseAdapter {
   /** The database's name. */
   readonly name: string;
 
+  /**
+   * Where this database lives, never with credentials: `http://host:5984/db` over HTTP, `settee-engine:sqlite:<dir>/db`
+   * or `settee-engine:memory:<instance>/db` for the engine. Stable for as long as the data is, so the replicator
+   * hashes it into replication ids (CouchDB hashes its endpoints' URLs the same way).
+   */
+  readonly location: string;
+
   /** Document and update counts, sizes and the current `update_seq`. */
   info(): Promise<DbInfo>;
 
@@ -81,7 +96,7 @@ export interface DatabaseAdapter {
   post<T extends object = JsonObject>(doc: DocumentInput<T>, options?: PutOptions): Promise<WriteResult>;
 
   /** Deletes the document by writing a tombstone child of `rev`. */
-  remove(id: string, rev: string): Promise<WriteResult>;
+  remove(id: string, rev: string, options?: WriteContextOptions): Promise<WriteResult>;
 
   /**
    * Writes many documents. Results come in request order: `{ok, id, rev}` or `{id, error, reason}` per document.
@@ -162,6 +177,26 @@ export interface DatabaseAdapter {
 
   /** Compacts storage: bodies of non-leaf revisions are dropped. Resolves once accepted. */
   compact(): Promise<OkResponse>;
+
+  /**
+   * Queries a view of a design document (`ddoc` with or without `_design/`), CouchDB's `_view`. Rows come in view
+   * collation order (key, then document id); reduce views answer reduced rows unless `reduce: false`. A missing
+   * design document rejects with `NotFoundError` `missing`, a missing view with `missing_named_view`; invalid
+   * option combinations with `BadRequestError` `query_parse_error` and CouchDB's reasons.
+   */
+  query<K = JsonValue, V = JsonValue>(ddoc: string, view: string, options?: ViewQueryOptions<K>): Promise<ViewResponse<K, V>>;
+
+  /** Runs a show function (CouchDB's `_show/{name}[/{docId}]`); a missing document gives the function `null`. */
+  show(ddoc: string, name: string, docId?: string, request?: DesignRequest): Promise<DesignResponse>;
+
+  /** Runs a list function over a view (CouchDB's `_list/{name}/{view}`); `view` may be `otherddoc/view`. */
+  list(ddoc: string, name: string, view: string, options?: ListQueryOptions, request?: DesignRequest): Promise<DesignResponse>;
+
+  /**
+   * Runs an update handler (CouchDB's `_update/{name}[/{docId}]`, POST by default). A document the handler returns
+   * is saved (through `validate_doc_update`) and the answer carries `X-Couch-Id` and `X-Couch-Update-NewRev`.
+   */
+  update(ddoc: string, name: string, docId?: string, request?: DesignRequest): Promise<DesignResponse>;
 
   /** Removes revisions entirely, as if never written (CouchDB's `_purge`). */
   purge(request: Record<string, string[]>): Promise<{ purge_seq: string | number | null; purged: Record<string, string[]> }>;

@@ -1,4 +1,5 @@
 import type { JsonObject } from '../json.js';
+import type { UserContext } from '../views/view-types.js';
 
 /** An attachment as stored: metadata only (`stub: true`), as CouchDB returns it unless `attachments=true`. */
 export interface AttachmentStub {
@@ -112,4 +113,6 @@ export interface PutOptions {
   rev?: string;
   /** `new_edits: false`: store the given revision as is (replication). */
   new_edits?: boolean;
+  /** Who writes, for `validate_doc_update` (engine; default the admin). */
+  userCtx?: UserContext;
 }

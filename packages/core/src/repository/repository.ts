@@ -1,4 +1,4 @@
-import { NEVER, type Observable } from 'rxjs';
+import { NEVER, takeUntil, type Observable } from 'rxjs';
 import type { AttachmentData, DatabaseAdapter, WriteResult } from '../adapter/index.js';
 import type { Fields, MangoSelector, Projected } from '../mango/index.js';
 import type { Doc } from '../model/doc.js';
@@ -17,6 +17,11 @@ import { getEntity, getManyEntities, maybeEntity } from './read-entities.js';
 import type { RepositoryContext } from './repository-context.js';
 import { updateEntity, type Mutation, type UpdateOptions } from './update-entity.js';
 import { createEntity, deleteEntity, saveEntity } from './write-entities.js';
+import type { JsonValue } from '../json.js';
+import { queryView, type TypedViewOptions, type TypedViewResponse, type ViewSpec } from '../views/define-view.js';
+import { deployDesignDocuments, designDocumentsOfViews, type DeployResult } from '../views/design-documents.js';
+import { liveView } from '../views/live-view.js';
+import { viewsOf } from '../views/view-decorator.js';
 
 /** Options of a repository made by hand (a `Settee` passes its own). */
 export interface RepositoryOptions {
@@ -51,6 +56,27 @@ export class Repository<M extends Doc> {
     this.model = modelDefinition(modelClass);
     this.ctx = { db, codec: new ModelCodec(this.model), closed$: options.closed$ ?? NEVER };
     this.indexes = new ModelIndexes(this.ctx);
+  }
+
+  /** Queries a view declared with `defineView` (typed keys and values; reduced rows unless `reduce: false`). */
+  view<K extends JsonValue, V extends JsonValue, Reduced, O extends TypedViewOptions<K> = Record<never, never>>(
+    spec: ViewSpec<unknown, K, V, Reduced>,
+    options?: O,
+  ): Promise<TypedViewResponse<K, V, Reduced, O>> {
+    return queryView(this.db, spec, options);
+  }
+
+  /** The view's answer now and after every change to the database, until the repository's owner closes. */
+  view$<K extends JsonValue, V extends JsonValue, Reduced, O extends TypedViewOptions<K> = Record<never, never>>(
+    spec: ViewSpec<unknown, K, V, Reduced>,
+    options?: O,
+  ): Observable<TypedViewResponse<K, V, Reduced, O>> {
+    return liveView(this.db, spec, options).pipe(takeUntil(this.ctx.closed$));
+  }
+
+  /** Writes the design documents of the model's `@view` declarations, only those that changed. */
+  deployViews(): Promise<DeployResult[]> {
+    return deployDesignDocuments(this.db, designDocumentsOfViews(viewsOf(this.model.ctor)));
   }
 
   /** Creates (or verifies) the model's `@index` declarations now; otherwise the first query does it. */

@@ -39,6 +39,14 @@ import {
   type RevsDiffResponse,
   type SecurityObject,
   type WriteResult,
+  type DesignRequest,
+  type DesignResponse,
+  type JsonValue,
+  type ListQueryOptions,
+  type ViewQueryOptions,
+  type ViewResponse,
+  type WriteContextOptions,
+  type UserContext,
 } from '@settee/core';
 import type { Observable } from 'rxjs';
 import { createIndex, deleteIndex, listIndexes } from '../find/manage-indexes.js';
@@ -60,6 +68,9 @@ import { readBulkGet, readDoc, readOpenRevs } from './read-doc.js';
 import { SPACE } from './records.js';
 import { waitForCommit } from './wait-for-commit.js';
 import { writeDocs } from './write-docs.js';
+import { runList, runShow, runUpdate } from '../design/design-handlers.js';
+import { runViewQuery } from '../views/run-view-query.js';
+import { designWriteErrorStatus } from '../design/validate-design-doc.js';
 
 /** What an engine database needs from the engine: its open state, looked up on every call. */
 export interface OpenDatabase {
@@ -78,6 +89,8 @@ export class EngineDatabase implements DatabaseAdapter {
   constructor(
     readonly name: string,
     private readonly resolve: (name: string) => OpenDatabase,
+    /** The contract's `location`: the engine's storage place plus the name. */
+    readonly location: string = `settee-engine:${name}`,
   ) {}
 
   private get open(): OpenDatabase {
@@ -126,14 +139,14 @@ export class EngineDatabase implements DatabaseAdapter {
 
   async put<T extends object = JsonObject>(doc: DocumentInput<T> & { _id: string }, options: PutOptions = {}): Promise<WriteResult> {
     if (!isJsonObject(doc)) throw new BadRequestError('Document must be a JSON object');
-    return this.writeOne(prepareWithRev(doc, options.rev, doc._id), options.new_edits !== false);
+    return this.writeOne(prepareWithRev(doc, options.rev, doc._id), options.new_edits !== false, options.userCtx);
   }
 
   async post<T extends object = JsonObject>(doc: DocumentInput<T>, options: PutOptions = {}): Promise<WriteResult> {
-    return this.writeOne(prepareWithRev(doc, options.rev, undefined), options.new_edits !== false);
+    return this.writeOne(prepareWithRev(doc, options.rev, undefined), options.new_edits !== false, options.userCtx);
   }
 
-  async remove(id: string, rev: string): Promise<WriteResult> {
+  async remove(id: string, rev: string, options: WriteContextOptions = {}): Promise<WriteResult> {
     const ctx = this.ctx;
     assertDocId(id);
     if (typeof rev !== 'string') throw new ConflictError('Document update conflict.', { id });
@@ -144,7 +157,7 @@ export class EngineDatabase implements DatabaseAdapter {
       if (record.deleted) throw new NotFoundError('deleted', { id });
     }
     const prepared = prepareDoc({ _id: id, _rev: rev, _deleted: true });
-    return this.writeOne(prepared, true);
+    return this.writeOne(prepared, true, options.userCtx);
   }
 
   async bulkDocs<T extends object = JsonObject>(docs: BulkDocsInput<T>, options: BulkDocsOptions = {}): Promise<BulkWriteResult[]> {
@@ -160,7 +173,7 @@ export class EngineDatabase implements DatabaseAdapter {
         }
       }
     }
-    return writeDocs(ctx, prepared, newEdits);
+    return writeDocs(ctx, prepared, newEdits, options.userCtx);
   }
 
   async bulkGet(docs: readonly BulkGetRequest[], options: BulkGetOptions = {}): Promise<BulkGetResponse> {
@@ -293,23 +306,39 @@ export class EngineDatabase implements DatabaseAdapter {
     return { ok: true };
   }
 
+  async query<K = JsonValue, V = JsonValue>(ddoc: string, view: string, options: ViewQueryOptions<K> = {}): Promise<ViewResponse<K, V>> {
+    return runViewQuery(this.ctx, ddoc, view, options as ViewQueryOptions) as ViewResponse<K, V>;
+  }
+
+  async show(ddoc: string, name: string, docId?: string, request: DesignRequest = {}): Promise<DesignResponse> {
+    return runShow(this.ctx, await this.info(), ddoc, name, docId, request);
+  }
+
+  async list(ddoc: string, name: string, view: string, options: ListQueryOptions = {}, request: DesignRequest = {}): Promise<DesignResponse> {
+    return runList(this.ctx, await this.info(), ddoc, name, view, options, request);
+  }
+
+  async update(ddoc: string, name: string, docId?: string, request: DesignRequest = {}): Promise<DesignResponse> {
+    return runUpdate(this.ctx, await this.info(), ddoc, name, docId, request, (doc, userCtx) => this.put(doc, { userCtx }));
+  }
+
   async purge(request: Record<string, string[]>): Promise<{ purge_seq: null; purged: Record<string, string[]> }> {
     return { purge_seq: null, purged: purgeDocs(this.ctx, request) };
   }
 
-  private writeOne(doc: PreparedDoc, newEdits: boolean): WriteResult {
+  private writeOne(doc: PreparedDoc, newEdits: boolean, userCtx?: UserContext): WriteResult {
     const ctx = this.ctx;
     if (!newEdits && !doc.rev && !doc.revisions) {
       throw new BadRequestError('When `new_edits: false`, the document needs `_rev` or `_revisions` specified');
     }
-    const [result] = writeDocs(ctx, [doc], newEdits);
+    const [result] = writeDocs(ctx, [doc], newEdits, userCtx);
     if (!result) {
       // Replicated writes report only failures; success answers with the revision stored.
       const rev = doc.revisions ? `${doc.revisions.start}-${doc.revisions.ids[0]}` : `${doc.rev!.pos}-${doc.rev!.hash}`;
       return { ok: true, id: doc.id!, rev };
     }
     if ('ok' in result) return result;
-    throw errorFromCouch(result);
+    throw errorFromCouch(result, designWriteErrorStatus(result.error));
   }
 }
 

@@ -1,4 +1,5 @@
-import { ConflictError, SetteeError, type BulkWriteResult } from '@settee/core';
+import { ConflictError, SetteeError, type BulkWriteResult, type UserContext } from '@settee/core';
+import { validateWrite } from '../design/validate-doc-update.js';
 import { stageIndexUpdates, type IndexedDocChange } from '../find/stage-index-updates.js';
 import { computeRevHash } from '../revs/rev-hash.js';
 import { findRevision, mergePath, newTree, sortedLeaves } from '../revs/rev-tree.js';
@@ -36,7 +37,7 @@ type Applied = { rev: string } | { unchanged: true };
  * atomic on disk. Per-document failures (conflict, missing stub) become result entries; with `newEdits: false`
  * only failures are returned, as CouchDB does.
  */
-export function writeDocs(ctx: DbContext, docs: readonly PreparedDoc[], newEdits: boolean): BulkWriteResult[] {
+export function writeDocs(ctx: DbContext, docs: readonly PreparedDoc[], newEdits: boolean, userCtx?: UserContext): BulkWriteResult[] {
   const meta: DbMeta = { ...ctx.meta };
   const working = new Map<string, WorkingDoc>();
   const attData = new Map<string, string>();
@@ -54,6 +55,7 @@ export function writeDocs(ctx: DbContext, docs: readonly PreparedDoc[], newEdits
         return;
       }
       const entry = working.get(id) ?? startWorking(stored.get(id));
+      validateWrite(ctx, id, doc, entry.current as DocRecord | undefined, newEdits, userCtx);
       const applied = newEdits ? applyEdit(ctx, meta, entry, id, doc, attData) : applyReplicated(ctx, meta, entry, id, doc, attData);
       working.set(id, entry);
       if (newEdits && 'rev' in applied) results.push({ ok: true, id, rev: applied.rev });

@@ -1,0 +1,56 @@
+import { BadRequestError, isJsonObject, type ChangesOptions, type Document, type JsonValue } from '@settee/core';
+import type { ChangesFilter } from '../database/changes-filter.js';
+import type { DbContext } from '../database/db-context.js';
+import { resolveView } from '../views/run-view-query.js';
+import { loadDesignDoc } from './design-docs.js';
+import { defaultUserCtx, securityObject } from './design-request.js';
+import { missingFunction } from './design-response.js';
+
+/**
+ * The `_view` changes filter (`filter=_view&view=ddoc/name`): a change passes when the view's map function emits
+ * at least one row for the document (a tombstone is mapped as `{_id, _rev, _deleted: true}`, as CouchDB does).
+ */
+export function viewChangesFilter(ctx: DbContext, view: string | undefined): ChangesFilter {
+  const match = typeof view === 'string' ? /^([^/]+)\/([^/]+)$/.exec(view) : null;
+  if (!match) throw new BadRequestError('`view` filter parameter is not provided.');
+  const resolved = resolveView(ctx, match[1]!, match[2]!);
+  const fn = resolved.ddoc.compiled(resolved.view.map);
+  return {
+    countsRemainder: false,
+    needsDoc: true,
+    accepts: (_id, doc) => {
+      if (doc === undefined) return false;
+      const [rows] = resolved.ddoc.sandbox.mapDocs([fn], [JSON.stringify(doc)]);
+      return (rows?.[0]?.length ?? 0) > 0;
+    },
+  };
+}
+
+/**
+ * A design-document filter function (`filter=ddoc/name`): `filters.name(doc, req)` decides, `req` carrying the
+ * changes request's query. A throwing filter rejects the change, as CouchDB's query server answers false.
+ */
+export function designChangesFilter(ctx: DbContext, name: string, options: ChangesOptions, query: Record<string, string> = {}): ChangesFilter {
+  const match = /^([^/]+)\/([^/]+)$/.exec(name);
+  if (!match) throw new BadRequestError('`filter` must be of the form `designname/filtername`');
+  const ddoc = loadDesignDoc(ctx, match[1]!);
+  const filters = ddoc.doc['filters'];
+  const source = isJsonObject(filters) ? filters[match[2]!] : undefined;
+  if (typeof source !== 'string') throw missingFunction(match[2]!);
+  const fn = ddoc.compiled(source);
+  const req: JsonValue = {
+    query: { ...query, filter: name, ...(options.since === undefined ? {} : { since: String(options.since) }) },
+    userCtx: defaultUserCtx(ctx.name) as unknown as JsonValue,
+    secObj: securityObject(ctx) as JsonValue,
+    info: { db_name: ctx.name },
+  };
+  return {
+    countsRemainder: false,
+    needsDoc: true,
+    accepts: (_id, doc: Document | undefined) => {
+      if (doc === undefined) return false;
+      const outcome = ddoc.sandbox.call(fn, [doc as unknown as JsonValue, req]);
+      return 'ok' in outcome && outcome.ok === true;
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import {
+  isJsonObject,
+  MethodNotAllowedError,
+  SetteeError,
+  type DbInfo,
+  type DesignRequest,
+  type DesignResponse,
+  type Document,
+  type JsonObject,
+  type JsonValue,
+  type ListQueryOptions,
+  type UserContext,
+  type WriteResult,
+} from '@settee/core';
+import type { DbContext } from '../database/db-context.js';
+import { readDoc } from '../database/read-doc.js';
+import { resolveView, runViewQuery } from '../views/run-view-query.js';
+import { buildRequest, defaultUserCtx } from './design-request.js';
+import { missingFunction, renderError, renderResponse } from './design-response.js';
+import { loadDesignDoc, type LoadedDesignDoc } from './design-docs.js';
+import { SandboxTimeoutError, type CallOutcome } from './sandbox.js';
+
+/** Saves a document an update handler returned (through the normal write path, so VDUs run). */
+export type SaveDoc = (doc: JsonObject & { _id: string }, userCtx: UserContext) => Promise<WriteResult>;
+
+/** The source of `ddoc[section][name]`, or CouchDB's 404 `missing json key`. */
+function functionSource(ddoc: LoadedDesignDoc, section: 'shows' | 'lists' | 'updates', name: string): string {
+  const functions = ddoc.doc[section];
+  const source = isJsonObject(functions) ? functions[name] : undefined;
+  if (typeof source !== 'string') throw missingFunction(name);
+  return source;
+}
+
+function callFunction(ddoc: LoadedDesignDoc, source: string, args: JsonValue[], extra: { rows?: JsonValue[]; provides?: boolean } = {}): CallOutcome {
+  try {
+    return ddoc.sandbox.call(ddoc.compiled(source), args, extra);
+  } catch (error) {
+    if (error instanceof SandboxTimeoutError) throw new SetteeError(500, 'os_process_error', error.message);
+    throw error;
+  }
+}
+
+/** The document for a show or update function: the winner with `_revisions`, or null when missing or deleted. */
+function docFor(ctx: DbContext, docId: string | undefined): Document | null {
+  if (docId === undefined) return null;
+  try {
+    return readDoc(ctx.storage, docId, { revs: true });
+  } catch (error) {
+    if (error instanceof SetteeError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+function settled(outcome: CallOutcome): { value: JsonValue; provided: string | null } {
+  if ('fail' in outcome) throw renderError(outcome.fail);
+  if ('notAcceptable' in outcome) throw new SetteeError(406, 'not_acceptable', 'No registered provider matches the Accept header or `format`.');
+  return { value: outcome.ok, provided: outcome.provided };
+}
+
+/** Runs show function `name` of `ddocName` (CouchDB's `_show`). */
+export async function runShow(ctx: DbContext, info: DbInfo, ddocName: string, name: string, docId: string | undefined, request: DesignRequest): Promise<DesignResponse> {
+  const ddoc = loadDesignDoc(ctx, ddocName);
+  const source = functionSource(ddoc, 'shows', name);
+  const req = buildRequest(ctx, info, ddoc.id, ['_show', name], docId, request, 'GET');
+  const { value, provided } = settled(callFunction(ddoc, source, [docFor(ctx, docId) as JsonValue, req], { provides: true }));
+  return renderResponse(value, provided);
+}
+
+/** Runs list function `name` over `view` (`view` or `otherddoc/view`), CouchDB's `_list`. */
+export async function runList(
+  ctx: DbContext,
+  info: DbInfo,
+  ddocName: string,
+  name: string,
+  view: string,
+  options: ListQueryOptions,
+  request: DesignRequest,
+): Promise<DesignResponse> {
+  const ddoc = loadDesignDoc(ctx, ddocName);
+  const slash = view.indexOf('/');
+  const [viewDdoc, viewName] = slash < 0 ? [ddocName, view] : [view.slice(0, slash), view.slice(slash + 1)];
+  resolveView(ctx, viewDdoc, viewName);
+  const source = functionSource(ddoc, 'lists', name);
+  const result = runViewQuery(ctx, viewDdoc, viewName, options);
+  const head: JsonObject = {};
+  if (result.total_rows !== undefined) head['total_rows'] = result.total_rows;
+  if (result.offset !== undefined) head['offset'] = result.offset;
+  if (result.update_seq !== undefined) head['update_seq'] = result.update_seq;
+  const req = buildRequest(ctx, info, ddoc.id, ['_list', name, ...view.split('/')], undefined, { query: listQuery(options), ...request }, 'GET');
+  const outcome = callFunction(ddoc, source, [head, req], { rows: result.rows as unknown as JsonValue[], provides: true });
+  const { value } = settled(outcome);
+  const chunks = 'chunks' in outcome && outcome.chunks ? outcome.chunks : [];
+  const started = 'head' in outcome && isJsonObject(outcome.head) ? outcome.head : {};
+  const text = chunks.join('') + (typeof value === 'string' ? value : '');
+  const headers: Record<string, string> = {};
+  if (isJsonObject(started['headers'])) {
+    for (const [header, v] of Object.entries(started['headers'])) if (typeof v === 'string') headers[header] = v;
+  }
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+  const status = typeof started['code'] === 'number' ? started['code'] : 200;
+  return { status, headers, body: new TextEncoder().encode(text) };
+}
+
+/** View options as the list's `req.query` shows them (strings for what a URL would carry as text). */
+function listQuery(options: ListQueryOptions): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (value !== undefined) query[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return query;
+}
+
+/**
+ * Runs update handler `name` (CouchDB's `_update`): the handler gets the document (or null) and the request and
+ * returns `[doc, response]`; a returned document is saved, and the answer is 201 with `X-Couch-Id` and
+ * `X-Couch-Update-NewRev`.
+ */
+export async function runUpdate(
+  ctx: DbContext,
+  info: DbInfo,
+  ddocName: string,
+  name: string,
+  docId: string | undefined,
+  request: DesignRequest,
+  save: SaveDoc,
+): Promise<DesignResponse> {
+  const method = (request.method ?? (docId === undefined ? 'POST' : 'PUT')).toUpperCase();
+  if (method === 'GET') throw new MethodNotAllowedError('Update functions do not allow GET');
+  const ddoc = loadDesignDoc(ctx, ddocName);
+  const source = functionSource(ddoc, 'updates', name);
+  const req = buildRequest(ctx, info, ddoc.id, ['_update', name], docId, { ...request, method }, 'POST');
+  const { value } = settled(callFunction(ddoc, source, [docFor(ctx, docId) as JsonValue, req]));
+  if (!Array.isArray(value) || value.length !== 2) throw renderError({ thrown: null, text: 'Invalid response from update function: it must return [doc, response]' });
+  const [newDoc, response] = value as [JsonValue, JsonValue];
+  const rendered = renderResponse(response ?? '', null);
+  if (!isJsonObject(newDoc)) return rendered;
+  const id = typeof newDoc['_id'] === 'string' ? newDoc['_id'] : docId;
+  if (id === undefined) throw new SetteeError(400, 'bad_request', 'Document id must be a string');
+  const userCtx = request.userCtx ?? defaultUserCtx(ctx.name);
+  const { _revisions: _history, ...body } = newDoc;
+  const written = await save({ ...body, _id: id }, userCtx);
+  return {
+    status: 201,
+    headers: { ...rendered.headers, 'X-Couch-Id': written.id, 'X-Couch-Update-NewRev': written.rev },
+    body: rendered.body,
+  };
+}

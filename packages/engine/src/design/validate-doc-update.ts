@@ -1,0 +1,130 @@
+import {
+  ForbiddenError,
+  SetteeError,
+  UnauthorizedError,
+  isJsonObject,
+  type JsonObject,
+  type JsonValue,
+  type UserContext,
+} from '@settee/core';
+import type { DbContext, DbMeta } from '../database/db-context.js';
+import { DESIGN_PREFIX } from '../database/doc-ids.js';
+import type { PreparedDoc } from '../database/prepare-doc.js';
+import type { DocRecord } from '../database/records.js';
+import { findRevision, historyOf } from '../revs/rev-tree.js';
+import { allDesignDocs, type LoadedDesignDoc } from './design-docs.js';
+import { defaultUserCtx, securityObject } from './design-request.js';
+import { describeThrown, SandboxTimeoutError } from './sandbox.js';
+import { validateDesignDoc } from './validate-design-doc.js';
+
+/** The design documents with a `validate_doc_update`, as of one committed state of the database. */
+interface VduCache {
+  ddocs: LoadedDesignDoc[];
+  /** Set when a batch wrote a design document: reload once a commit (a new `ctx.meta`) has happened. */
+  staleAfter: DbMeta | undefined;
+}
+
+const caches = new WeakMap<DbContext, VduCache>();
+
+function validators(ctx: DbContext): LoadedDesignDoc[] {
+  let cache = caches.get(ctx);
+  if (!cache || (cache.staleAfter !== undefined && cache.staleAfter !== ctx.meta)) {
+    cache = { ddocs: allDesignDocs(ctx).filter((d) => typeof d.doc['validate_doc_update'] === 'string'), staleAfter: undefined };
+    caches.set(ctx, cache);
+  }
+  return cache.ddocs;
+}
+
+function isAdmin(ctx: DbContext, userCtx: UserContext): boolean {
+  if (userCtx.roles.includes('_admin')) return true;
+  const admins = securityObject(ctx).admins;
+  if (!admins) return false;
+  return (userCtx.name !== null && (admins.names ?? []).includes(userCtx.name)) || userCtx.roles.some((role) => (admins.roles ?? []).includes(role));
+}
+
+/**
+ * The write path's validation hook, called for each non-local document of a batch before it is applied:
+ * - design documents: only admins may write them (when a user context is given; the engine itself is trusted), and
+ *   their views must be valid (`invalid_design_doc`, `compilation_error`);
+ * - other documents: every design document's `validate_doc_update(newDoc, oldDoc, userCtx, secObj)` runs, in id
+ *   order; `{forbidden}` rejects with 403, `{unauthorized}` with 401, anything else thrown with a 500.
+ * A document that will fail its revision check anyway is left to that check, as CouchDB validates after it.
+ */
+export function validateWrite(ctx: DbContext, id: string, doc: PreparedDoc, current: DocRecord | undefined, newEdits: boolean, userCtx: UserContext | undefined): void {
+  if (id.startsWith(DESIGN_PREFIX)) {
+    // Load the validators as of before this batch, then mark them to reload once the batch is committed.
+    validators(ctx);
+    caches.get(ctx)!.staleAfter = ctx.meta;
+    if (userCtx && !isAdmin(ctx, userCtx)) throw new UnauthorizedError('You are not a db or server admin.');
+    if (!doc.deleted) validateDesignDoc(id, doc.body);
+    return;
+  }
+  const ddocs = validators(ctx);
+  if (ddocs.length === 0) return;
+  if (newEdits && willConflict(doc, current)) return;
+  const user = { ...(userCtx ?? defaultUserCtx(ctx.name)), db: ctx.name };
+  const args: JsonValue[] = [newDocOf(id, doc, current), oldDocOf(current), user as unknown as JsonValue, securityObject(ctx) as JsonValue];
+  for (const ddoc of ddocs) runValidator(ddoc, args);
+}
+
+function willConflict(doc: PreparedDoc, current: DocRecord | undefined): boolean {
+  if (!current) return false;
+  if (!doc.rev) return !current.deleted;
+  const found = findRevision(current.tree, `${doc.rev.pos}-${doc.rev.hash}`);
+  return !found || !found.isLeaf;
+}
+
+/** The new revision as CouchDB shows it to the validator: `_id`, the given `_rev`, the body, then the specials. */
+function newDocOf(id: string, doc: PreparedDoc, current: DocRecord | undefined): JsonObject {
+  const out: JsonObject = { _id: id };
+  const rev = doc.rev ? `${doc.rev.pos}-${doc.rev.hash}` : undefined;
+  if (rev) out['_rev'] = rev;
+  Object.assign(out, doc.body);
+  if (doc.deleted) out['_deleted'] = true;
+  if (doc.attachments) {
+    const atts: JsonObject = {};
+    for (const att of doc.attachments) {
+      atts[att.name] = att.kind === 'data' ? { content_type: att.contentType, length: att.data.length } : { stub: true };
+    }
+    out['_attachments'] = atts;
+  }
+  if (doc.revisions) out['_revisions'] = { start: doc.revisions.start, ids: [...doc.revisions.ids] };
+  else if (rev && current && findRevision(current.tree, rev)) out['_revisions'] = historyOf(current.tree, rev) as unknown as JsonValue;
+  return out;
+}
+
+/** The current winner with `_revisions`, or null for a new or deleted document. */
+function oldDocOf(current: DocRecord | undefined): JsonValue {
+  if (!current || current.deleted) return null;
+  const body: unknown = JSON.parse(current.winnerBody.body);
+  return {
+    _id: current.id,
+    _rev: current.winner,
+    ...(isJsonObject(body) ? body : {}),
+    _revisions: historyOf(current.tree, current.winner) as unknown as JsonValue,
+  };
+}
+
+function runValidator(ddoc: LoadedDesignDoc, args: JsonValue[]): void {
+  let outcome;
+  try {
+    outcome = ddoc.sandbox.call(ddoc.compiled(ddoc.doc['validate_doc_update'] as string), args);
+  } catch (error) {
+    if (error instanceof SandboxTimeoutError) throw new SetteeError(500, 'os_process_error', error.message);
+    throw error;
+  }
+  if (!('fail' in outcome)) return;
+  const failure = outcome.fail;
+  if ('thrown' in failure) {
+    const thrown = failure.thrown;
+    if (isJsonObject(thrown)) {
+      if (typeof thrown['forbidden'] === 'string') throw new ForbiddenError(thrown['forbidden']);
+      if (typeof thrown['unauthorized'] === 'string') throw new UnauthorizedError(thrown['unauthorized']);
+      const first = Object.values(thrown)[0];
+      throw new SetteeError(500, 'unknown_error', typeof first === 'string' ? first : JSON.stringify(thrown));
+    }
+    throw new SetteeError(500, 'unknown_error', typeof thrown === 'string' ? thrown : failure.text);
+  }
+  // CouchDB answers a thrown Error with its name and the reason "{[]}"; the message goes to the log instead.
+  throw new SetteeError(500, failure.error, '{[]}', { cause: new Error(describeThrown(failure)) });
+}
