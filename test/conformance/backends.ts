@@ -86,6 +86,18 @@ function pouchdbServerUrl(): string {
   }
 }
 
+/** The settee-server test/server/global-setup.ts started ('' when it did not run). */
+function setteeServerUrl(): string {
+  try {
+    return inject('setteeServerUrl');
+  } catch {
+    return '';
+  }
+}
+
+/** settee-server has no quirks: it is held to CouchDB's answers. */
+const setteeServer: Backend[] = setteeServerUrl() ? [httpBackend('http:settee-server', setteeServerUrl())] : [];
+
 const remote: Backend[] = process.env['COUCHDB_URL']
   ? [httpBackend('http:couchdb', process.env['COUCHDB_URL'])]
   : pouchdbServerUrl()
@@ -97,4 +109,5 @@ export const backends: readonly Backend[] = [
   memoryEngine,
   sqliteEngine,
   ...remote,
+  ...setteeServer,
 ];

@@ -1,0 +1,54 @@
+import { ForbiddenError, UnauthorizedError, type SecurityObject } from '@settee/core';
+import { USERS_DB, type ServerState } from '../server-state.js';
+import { isServerAdmin, type UserCtx } from './user-ctx.js';
+
+/** What a user may do in one database. */
+export type DbRole = 'admin' | 'member';
+
+/** CouchDB 3's `default_security = admin_only`: what every new database gets. */
+export const ADMIN_ONLY: SecurityObject = { members: { roles: ['_admin'] }, admins: { roles: ['_admin'] } };
+
+/** `_users` is for server admins only, whatever its `_security` says. */
+const USERS_SECURITY = ADMIN_ONLY;
+
+function matches(user: UserCtx, group: SecurityObject['members']): boolean {
+  if (group === undefined) return false;
+  if (user.name !== null && group.names?.includes(user.name)) return true;
+  return group.roles?.some((role) => user.roles.includes(role)) ?? false;
+}
+
+function isEmpty(group: SecurityObject['members']): boolean {
+  return (group?.names?.length ?? 0) === 0 && (group?.roles?.length ?? 0) === 0;
+}
+
+/** The database's `_security`, cached until the server writes it again. */
+export async function securityOf(state: ServerState, db: string): Promise<SecurityObject> {
+  if (db === USERS_DB) return USERS_SECURITY;
+  const cached = state.security.get(db);
+  if (cached !== undefined) return cached;
+  const security = await state.engine.db(db).getSecurity();
+  state.security.set(db, security);
+  return security;
+}
+
+/**
+ * CouchDB's access rule: server admins and db admins are admins; with no members listed everyone is a member;
+ * otherwise anonymous users get 401 and authenticated non-members 403. Throws 404 when the database is missing.
+ */
+export async function dbRole(state: ServerState, db: string, user: UserCtx): Promise<DbRole> {
+  const security = await securityOf(state, db);
+  if (isServerAdmin(user) || matches(user, security.admins)) return 'admin';
+  if (isEmpty(security.members) || matches(user, security.members)) return 'member';
+  if (user.name === null) throw new UnauthorizedError('You are not authorized to access this db.');
+  throw new ForbiddenError('You are not allowed to access this db.');
+}
+
+/** Throws CouchDB's 403 unless the user administers this database. */
+export function requireDbAdmin(role: DbRole): void {
+  if (role !== 'admin') throw new ForbiddenError('You are not a db or server admin.');
+}
+
+/** Throws CouchDB's 401 unless the user is a server admin. */
+export function requireServerAdmin(user: UserCtx): void {
+  if (!isServerAdmin(user)) throw new UnauthorizedError('You are not a server admin.');
+}

@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PreconditionFailedError, type ServerAdapter } from '@settee/core';
+import { createEngine } from '@settee/engine';
+import { authenticate } from './auth/authenticate.js';
+import { Lockout } from './auth/lockout.js';
+import { DEFAULT_ITERATIONS, hashPassword } from './auth/pbkdf2.js';
+import { splitUrl, type RequestContext } from './http/context.js';
+import { applyCors } from './http/cors.js';
+import { sendError } from './http/respond.js';
+import { isLoopback, type ServerOptions, type SetteeServer } from './options.js';
+import { route } from './router.js';
+import { ADMIN_ONLY } from './auth/security.js';
+import { SYSTEM_DBS, type ServerState } from './server-state.js';
+
+const DEFAULT_MAX_BODY = 64 * 1024 * 1024;
+
+function engineOf(options: ServerOptions): { engine: ServerAdapter; owned: boolean } {
+  if (options.engine !== undefined) return { engine: options.engine, owned: false };
+  if (options.dir === undefined) throw new Error('createServer needs `dir` (an engine data directory) or `engine`.');
+  return { engine: createEngine({ storage: 'sqlite', dir: options.dir }), owned: true };
+}
+
+/** Refuses configurations that would expose an open server. */
+function checkSecurity(options: ServerOptions, host: string): void {
+  if (options.admin !== undefined) {
+    if (options.admin.name === '' || options.admin.password === '') throw new Error('The admin needs a name and a password.');
+    if (options.admin.name.includes(':')) throw new Error('The admin name must not contain ":".');
+    return;
+  }
+  if (options.adminParty === true && isLoopback(host)) return;
+  if (options.adminParty === true) throw new Error(`Refusing an admin party on ${host}: only loopback may run without an admin.`);
+  throw new Error('An admin is required (admin: { name, password }); an admin party needs adminParty: true on loopback.');
+}
+
+/** Creates `_users` and `_replicator` (under their engine names) on first start. */
+async function ensureSystemDbs(engine: ServerAdapter): Promise<void> {
+  for (const name of SYSTEM_DBS.values()) {
+    try {
+      await engine.createDb(name);
+      await engine.db(name).putSecurity(ADMIN_ONLY);
+    } catch (error) {
+      if (!(error instanceof PreconditionFailedError)) throw error;
+    }
+  }
+}
+
+/**
+ * Starts a CouchDB 3-compatible HTTP server over the bundled engine.
+ *
+ * ```ts
+ * const server = await createServer({ dir: './data', admin: { name: 'admin', password: 'secret' } });
+ * console.log(server.url); // http://127.0.0.1:54321
+ * await server.close();
+ * ```
+ */
+export async function createServer(options: ServerOptions): Promise<SetteeServer> {
+  const host = options.host ?? '127.0.0.1';
+  checkSecurity(options, host);
+  const { engine, owned } = engineOf(options);
+  const iterations = options.pbkdf2Iterations ?? DEFAULT_ITERATIONS;
+  const state: ServerState = {
+    engine,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
+    adminParty: options.admin === undefined,
+    admin:
+      options.admin === undefined
+        ? undefined
+        : { name: options.admin.name, hash: await hashPassword(options.admin.password, iterations) },
+    secret: options.secret ?? randomBytes(32).toString('hex'),
+    iterations,
+    log: options.log ?? (() => {}),
+    credentials: new Map(),
+    security: new Map(),
+    cors: options.cors,
+    lockout: new Lockout(),
+    feeds: new Set(),
+    startTime: String(Date.now() * 1000),
+  };
+  await ensureSystemDbs(engine);
+
+  const http = createHttpServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    void handle(state, req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = http.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    engine,
+    close() {
+      closed ??= (async () => {
+        for (const end of [...state.feeds]) end();
+        const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+        http.closeAllConnections();
+        await stopped;
+        if (owned) await engine.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+/** One request: authenticate, route, and turn a failure into CouchDB's error answer. */
+async function handle(state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (applyCors(state.cors, req, res)) return;
+  const { segments, rawQuery } = splitUrl(req.url ?? '/');
+  const ctx: RequestContext = {
+    req,
+    res,
+    method: req.method ?? 'GET',
+    segments,
+    rawQuery,
+    user: { name: null, roles: [] },
+    state,
+    engine: state.engine,
+    setCookie: undefined,
+  };
+  try {
+    const { user, method } = await authenticate(req, state);
+    ctx.user = user;
+    await route(ctx, method);
+  } catch (error) {
+    sendError(ctx, error);
+    // An unread body would otherwise hold the connection.
+    if (!req.complete) req.resume();
+  }
+}

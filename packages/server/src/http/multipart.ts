@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { BadRequestError } from '@settee/core';
+import { parseJson } from './body.js';
+
+/** The boundary parameter of a multipart Content-Type. */
+export function boundaryOf(contentType: string): string | undefined {
+  const match = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  return match?.[1] ?? match?.[2];
+}
+
+/** One part of a multipart body: its headers (lower-case names) and bytes. */
+export interface Part {
+  readonly headers: Record<string, string>;
+  readonly body: Buffer;
+}
+
+/** Splits a multipart body into its parts. */
+export function parseMultipart(body: Buffer, boundary: string): Part[] {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: Part[] = [];
+  let start = body.indexOf(delimiter);
+  if (start < 0) throw new BadRequestError('Invalid multipart body: boundary not found');
+  for (;;) {
+    let cursor = start + delimiter.byteLength;
+    // `--` after a delimiter closes the body.
+    if (body[cursor] === 0x2d && body[cursor + 1] === 0x2d) break;
+    if (body[cursor] === 0x0d && body[cursor + 1] === 0x0a) cursor += 2;
+    const next = body.indexOf(delimiter, cursor);
+    if (next < 0) throw new BadRequestError('Invalid multipart body: unterminated part');
+    // The CRLF before the next delimiter belongs to the delimiter.
+    const end = body[next - 2] === 0x0d && body[next - 1] === 0x0a ? next - 2 : next;
+    parts.push(splitPart(body.subarray(cursor, end)));
+    start = next;
+  }
+  return parts;
+}
+
+function splitPart(raw: Buffer): Part {
+  const gap = raw.indexOf('\r\n\r\n');
+  const headerText = gap < 0 ? '' : raw.subarray(0, gap).toString('latin1');
+  const headers: Record<string, string> = {};
+  for (const line of headerText.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { headers, body: gap < 0 ? raw : raw.subarray(gap + 4) };
+}
+
+function filenameOf(part: Part): string | undefined {
+  const disposition = part.headers['content-disposition'];
+  if (disposition === undefined) return undefined;
+  const match = /filename="((?:[^"\\]|\\.)*)"/.exec(disposition);
+  return match?.[1]?.replace(/\\(.)/g, '$1');
+}
+
+/**
+ * A document from CouchDB's `multipart/related` upload (what the replicator sends): the first part is the JSON
+ * document whose attachments say `follows: true`; the next parts carry their bytes, matched by file name or else in
+ * order. The bytes become inline base64 data, which the engine stores like every other inline attachment.
+ */
+export function documentFromMultipart(body: Buffer, contentType: string): unknown {
+  const boundary = boundaryOf(contentType);
+  if (boundary === undefined) throw new BadRequestError('Invalid multipart body: no boundary');
+  const [first, ...rest] = parseMultipart(body, boundary);
+  if (first === undefined) throw new BadRequestError('Invalid multipart body: no document');
+  const doc = parseJson(first.body.toString('utf8'));
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return doc;
+  const atts = (doc as Record<string, unknown>)['_attachments'];
+  if (typeof atts !== 'object' || atts === null) return doc;
+  const following = Object.entries(atts as Record<string, Record<string, unknown>>).filter(([, att]) => att['follows'] === true);
+  const byName = new Map<string, Part>();
+  const unnamed: Part[] = [];
+  for (const part of rest) {
+    const name = filenameOf(part);
+    if (name === undefined) unnamed.push(part);
+    else byName.set(name, part);
+  }
+  for (const [name, att] of following) {
+    const part = byName.get(name) ?? unnamed.shift();
+    if (part === undefined) throw new BadRequestError(`Missing attachment data for ${name}`);
+    const { follows: _follows, length: _length, encoded_length: _encoded, encoding: _encoding, ...meta } = att;
+    (atts as Record<string, unknown>)[name] = { ...meta, data: part.body.toString('base64') };
+  }
+  return doc;
+}
+
+/** A fresh boundary. */
+export function newBoundary(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/**
+ * CouchDB's `multipart/related` form of a document with inline attachments: the JSON with `follows: true` stubs,
+ * then one part per attachment with its bytes.
+ */
+export function documentToMultipart(doc: Record<string, unknown>, boundary: string): Buffer {
+  const atts = (doc['_attachments'] ?? {}) as Record<string, Record<string, unknown>>;
+  const stubs: Record<string, unknown> = {};
+  const bodies: Array<{ name: string; type: string; bytes: Buffer }> = [];
+  for (const [name, att] of Object.entries(atts)) {
+    if (typeof att['data'] !== 'string') {
+      stubs[name] = att;
+      continue;
+    }
+    const bytes = Buffer.from(att['data'], 'base64');
+    const { data: _data, ...meta } = att;
+    stubs[name] = { ...meta, length: bytes.byteLength, follows: true };
+    bodies.push({ name, type: String(att['content_type'] ?? 'application/octet-stream'), bytes });
+  }
+  const chunks: Buffer[] = [
+    Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ ...doc, _attachments: stubs })}`),
+  ];
+  for (const { name, type, bytes } of bodies) {
+    chunks.push(
+      Buffer.from(
+        `\r\n--${boundary}\r\nContent-Disposition: attachment; filename=${JSON.stringify(name)}\r\nContent-Type: ${type}\r\nContent-Length: ${bytes.byteLength}\r\n\r\n`,
+      ),
+      bytes,
+    );
+  }
+  chunks.push(Buffer.from(`\r\n--${boundary}--`));
+  return Buffer.concat(chunks);
+}
+
+/** `multipart/mixed` of several JSON documents (`open_revs` without `Accept: application/json`). */
+export function jsonParts(entries: readonly unknown[], boundary: string): Buffer {
+  const parts = entries.map((entry) => `--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(entry)}\r\n`);
+  return Buffer.from(`${parts.join('')}--${boundary}--`);
+}

@@ -1,0 +1,12 @@
+export { createServer } from './create-server.js';
+export { isLoopback, type ServerOptions, type SetteeServer } from './options.js';
+export type { CorsOptions } from './http/cors.js';
+export { designHandlers, DESIGN_ENDPOINTS, type DesignHandler } from './routes/design.js';
+export type { DbTarget } from './routes/db-target.js';
+export type { RequestContext } from './http/context.js';
+export type { UserCtx } from './auth/user-ctx.js';
+export type { DbRole } from './auth/security.js';
+export type { ServerState } from './server-state.js';
+export type { Lockout } from './auth/lockout.js';
+export { hashPassword, verifyPassword, type PasswordHash } from './auth/pbkdf2.js';
+export { SERVER_VERSION } from './version.js';

@@ -1,0 +1,28 @@
+import type { AuthMethod } from './auth/authenticate.js';
+import type { RequestContext } from './http/context.js';
+import { databaseRoute } from './routes/database.js';
+import { activeTasks, allDbs, dbsInfo, membership, node, up, uuids, welcome } from './routes/server.js';
+import { session } from './routes/session.js';
+
+type Route = (ctx: RequestContext) => Promise<void>;
+
+/** Server-level endpoints by their first path segment; anything else names a database. */
+const SERVER_ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
+  ['', welcome],
+  ['_up', up],
+  ['_uuids', uuids],
+  ['_all_dbs', allDbs],
+  ['_dbs_info', dbsInfo],
+  ['_active_tasks', activeTasks],
+  ['_membership', membership],
+  ['_node', node],
+]);
+
+/** Sends the request to its endpoint. */
+export function route(ctx: RequestContext, method: AuthMethod): Promise<void> {
+  const first = ctx.segments[0] ?? '';
+  if (first === '_session') return session(ctx, method);
+  const server = ctx.segments.length === 1 || first === '_node' ? SERVER_ROUTES.get(first) : undefined;
+  if (server !== undefined) return server(ctx);
+  return databaseRoute(ctx);
+}

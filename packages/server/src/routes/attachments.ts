@@ -1,0 +1,86 @@
+import { ConflictError, RangeNotSatisfiableError } from '@settee/core';
+import { requireDbAdmin } from '../auth/security.js';
+import { readBody } from '../http/body.js';
+import type { RequestContext } from '../http/context.js';
+import { isRead, methodNotAllowed } from '../http/method.js';
+import { parseQuery } from '../http/query.js';
+import { sendBytes, sendJson, sendNotModified } from '../http/respond.js';
+import { locationOf, type DbTarget } from './db-target.js';
+
+/** A single `bytes=a-b` range within `length`, or undefined for none; unsatisfiable ones are 416. */
+function rangeOf(header: string | undefined, length: number): { start: number; end: number } | undefined {
+  if (header === undefined) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match) return undefined;
+  const [, from = '', to = ''] = match;
+  let start: number;
+  let end: number;
+  if (from === '') {
+    start = Math.max(0, length - Number(to));
+    end = length - 1;
+  } else {
+    start = Number(from);
+    end = to === '' ? length - 1 : Math.min(Number(to), length - 1);
+  }
+  if (start >= length || start > end) {
+    throw new RangeNotSatisfiableError('Requested range not satisfiable', { error: 'requested_range_not_satisfiable' });
+  }
+  return { start, end };
+}
+
+/** CouchDB's default `[attachments] compressible_types`. */
+function isCompressible(type: string): boolean {
+  const media = type.split(';')[0]?.trim().toLowerCase() ?? '';
+  return media.startsWith('text/') || media === 'application/javascript' || media === 'application/json' || media === 'application/xml';
+}
+
+async function getAttachment(ctx: RequestContext, target: DbTarget, docId: string, name: string): Promise<void> {
+  const query = parseQuery(ctx.rawQuery);
+  const att = await target.db.getAttachment(docId, name, typeof query['rev'] === 'string' ? { rev: query['rev'] } : {});
+  const md5 = att.digest.startsWith('md5-') ? att.digest.slice(4) : att.digest;
+  const etag = `"${md5}"`;
+  if (ctx.req.headers['if-none-match'] === etag) {
+    sendNotModified(ctx.res, etag);
+    return;
+  }
+  // CouchDB stores compressible types gzipped and then serves no ranges of them.
+  const compressible = isCompressible(att.content_type);
+  const headers = { 'Content-Type': att.content_type, ETag: etag, 'Accept-Ranges': compressible ? 'none' : 'bytes', 'Content-MD5': md5 };
+  const range = compressible ? undefined : rangeOf(ctx.req.headers.range, att.data.byteLength);
+  if (range !== undefined) {
+    sendBytes(ctx, 206, att.data.subarray(range.start, range.end + 1), {
+      ...headers,
+      'Content-Range': `bytes ${range.start}-${range.end}/${att.data.byteLength}`,
+    });
+    return;
+  }
+  sendBytes(ctx, 200, att.data, headers);
+}
+
+function revOf(ctx: RequestContext): string | undefined {
+  const rev = parseQuery(ctx.rawQuery)['rev'];
+  if (typeof rev === 'string') return rev;
+  const ifMatch = ctx.req.headers['if-match'];
+  return ifMatch === undefined ? undefined : ifMatch.replace(/^"|"$/g, '');
+}
+
+/** `/db/{doc}/{attachment}`: GET/HEAD the bytes, PUT new bytes (raw body), DELETE. */
+export async function attachmentRoute(ctx: RequestContext, target: DbTarget, docId: string, name: string): Promise<void> {
+  if (isRead(ctx)) return getAttachment(ctx, target, docId, name);
+  if (docId.startsWith('_design/')) requireDbAdmin(target.role);
+  if (ctx.method === 'PUT') {
+    const bytes = await readBody(ctx);
+    const type = ctx.req.headers['content-type'] ?? 'application/octet-stream';
+    const result = await target.db.putAttachment(docId, name, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), type, revOf(ctx));
+    sendJson(ctx, 201, result, { ETag: `"${result.rev}"`, Location: locationOf(ctx, target.name, docId, name) });
+    return;
+  }
+  if (ctx.method === 'DELETE') {
+    const rev = revOf(ctx);
+    if (rev === undefined) throw new ConflictError('Document update conflict.');
+    const result = await target.db.removeAttachment(docId, name, rev);
+    sendJson(ctx, 200, result);
+    return;
+  }
+  throw methodNotAllowed('DELETE,GET,HEAD,PUT');
+}

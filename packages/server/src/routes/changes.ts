@@ -1,0 +1,144 @@
+import type { Subscription } from 'rxjs';
+import type { ChangesOptions, ChangesRow, LiveChangesOptions, Seq } from '@settee/core';
+import { BadRequestError } from '@settee/core';
+import { isObject, readJsonTyped } from '../http/body.js';
+import type { RequestContext } from '../http/context.js';
+import { isRead, methodNotAllowed } from '../http/method.js';
+import { parseQuery, type QueryOptions } from '../http/query.js';
+import { sendJson } from '../http/respond.js';
+import type { DbTarget } from './db-target.js';
+
+/** CouchDB's default heartbeat and continuous-feed timeout (ms). */
+const DEFAULT_WAIT = 60_000;
+
+type Feed = 'normal' | 'longpoll' | 'continuous' | 'eventsource';
+
+/** The feed options from the query, plus `doc_ids`/`selector` from a POST body. */
+async function feedOptions(ctx: RequestContext): Promise<QueryOptions> {
+  const options = parseQuery(ctx.rawQuery);
+  if (ctx.method === 'POST') {
+    const body = await readJsonTyped(ctx);
+    if (isObject(body)) {
+      if (body['doc_ids'] !== undefined) options['doc_ids'] = body['doc_ids'];
+      if (body['selector'] !== undefined) options['selector'] = body['selector'];
+    }
+  } else if (!isRead(ctx)) {
+    throw methodNotAllowed('GET,HEAD,POST');
+  }
+  return options;
+}
+
+function feedOf(options: QueryOptions): Feed {
+  const feed = options['feed'] ?? 'normal';
+  if (feed === 'normal' || feed === 'longpoll' || feed === 'continuous' || feed === 'eventsource') return feed;
+  // `live` is CouchDB's alias of continuous.
+  if (feed === 'live') return 'continuous';
+  throw new BadRequestError('Supported `feed` types: normal, continuous, live, longpoll, eventsource');
+}
+
+/** `heartbeat=true` means CouchDB's default interval; a number is milliseconds. */
+function heartbeatOf(options: QueryOptions): number | undefined {
+  const heartbeat = options['heartbeat'];
+  if (heartbeat === undefined || heartbeat === false || heartbeat === 'false') return undefined;
+  if (heartbeat === true || heartbeat === 'true') return DEFAULT_WAIT;
+  if (typeof heartbeat === 'number' && heartbeat > 0) return heartbeat;
+  throw new BadRequestError('Invalid heartbeat value');
+}
+
+/** `/db/_changes`: normal and longpoll answer once; continuous and eventsource stream until timeout or disconnect. */
+export async function changesRoute(ctx: RequestContext, target: DbTarget): Promise<void> {
+  const options = await feedOptions(ctx);
+  const feed = feedOf(options);
+  if (feed === 'normal' || feed === 'longpoll') {
+    const answer = await target.db.changes({ ...options, feed } as ChangesOptions);
+    sendJson(ctx, 200, answer);
+    return;
+  }
+  await streamChanges(ctx, target, options, feed);
+}
+
+/**
+ * A continuous or eventsource feed: every change after `since` as it commits, one line (or event) each, heartbeats
+ * while idle, and `{"last_seq"}` at the end (limit reached or `timeout` without a change). The client hanging up
+ * unsubscribes from the engine.
+ */
+async function streamChanges(ctx: RequestContext, target: DbTarget, options: QueryOptions, feed: Feed): Promise<void> {
+  const { feed: _feed, heartbeat: _h, timeout: rawTimeout, limit: rawLimit, descending: _d, ...live } = options;
+  const heartbeat = heartbeatOf(options);
+  const timeout = typeof rawTimeout === 'number' ? rawTimeout : heartbeat === undefined ? DEFAULT_WAIT : undefined;
+  const limit = typeof rawLimit === 'number' ? rawLimit : undefined;
+  // Resolve 'now' and validate the options before the 200 goes out, so that errors are proper error answers.
+  await target.db.changes({ ...(live as ChangesOptions), limit: 0 });
+  const since = live['since'];
+  let lastSeq: Seq = since === 'now' ? (await target.db.info()).update_seq : ((since as Seq | undefined) ?? 0);
+  const eventsource = feed === 'eventsource';
+  const { res } = ctx;
+  res.writeHead(200, {
+    'Content-Type': eventsource ? 'text/event-stream' : 'application/json',
+    'Cache-Control': 'must-revalidate',
+    ...(eventsource ? {} : { 'Transfer-Encoding': 'chunked' }),
+  });
+  if (ctx.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    let sent = 0;
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    let beat: ReturnType<typeof setInterval> | undefined;
+    let done = false;
+    let subscription: Subscription | undefined;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(idle);
+      clearInterval(beat);
+      subscription?.unsubscribe();
+      ctx.state.feeds.delete(finish);
+      void endFeed().finally(resolve);
+    };
+    /** CouchDB closes a continuous feed with `last_seq` and the count of changes still pending after it. */
+    const endFeed = async (): Promise<void> => {
+      if (res.writableEnded || res.destroyed) return;
+      if (!eventsource) {
+        const pending = await target.db
+          .changes({ ...(live as ChangesOptions), since: lastSeq, limit: 0 })
+          .then((answer) => answer.pending, () => 0);
+        res.write(`${JSON.stringify({ last_seq: lastSeq, pending })}\n`);
+      }
+      res.end();
+    };
+    const armTimeout = (): void => {
+      if (timeout === undefined) return;
+      clearTimeout(idle);
+      idle = setTimeout(finish, timeout);
+    };
+    const write = (row: ChangesRow): void => {
+      lastSeq = row.seq;
+      res.write(eventsource ? `data: ${JSON.stringify(row)}\nid: ${JSON.stringify(row.seq)}\n\n` : `${JSON.stringify(row)}\n`);
+      sent += 1;
+      if (limit !== undefined && sent >= limit) finish();
+      else armTimeout();
+    };
+    if (limit === 0) {
+      queueMicrotask(finish);
+    }
+    subscription = target.db.liveChanges({ ...(live as LiveChangesOptions), since: lastSeq }).subscribe({
+      next: (row) => {
+        if (!done) write(row);
+      },
+      error: () => finish(),
+      complete: () => finish(),
+    });
+    if (done) {
+      subscription.unsubscribe();
+      return;
+    }
+    if (heartbeat !== undefined) {
+      beat = setInterval(() => res.write(eventsource ? 'event: heartbeat\ndata: \n\n' : '\n'), heartbeat);
+    }
+    armTimeout();
+    ctx.state.feeds.add(finish);
+    ctx.req.socket.once('close', finish);
+  });
+}

@@ -1,0 +1,301 @@
+import {
+  BadRequestError,
+  NotFoundError,
+  PreconditionFailedError,
+  type AllDocsOptions,
+  type BulkGetOptions,
+  type BulkGetRequest,
+  type CreateDbOptions,
+  type DocumentInput,
+  type JsonObject,
+  type SecurityObject,
+} from '@settee/core';
+import { ADMIN_ONLY, dbRole, requireDbAdmin, requireServerAdmin } from '../auth/security.js';
+import { isObject, readJson, readJsonTyped } from '../http/body.js';
+import type { RequestContext } from '../http/context.js';
+import { isRead, methodNotAllowed } from '../http/method.js';
+import { parseQuery } from '../http/query.js';
+import { sendJson } from '../http/respond.js';
+import { engineDbName } from '../server-state.js';
+import { attachmentRoute } from './attachments.js';
+import { changesRoute } from './changes.js';
+import { isUsersDb, locationOf, type DbTarget } from './db-target.js';
+import { DESIGN_ENDPOINTS, designEndpoint } from './design.js';
+import { documentRoute, postDoc, prepareForWrite } from './documents.js';
+import { explainRoute, findRoute, indexRoute } from './find.js';
+
+const DB_MISSING = 'Database does not exist.';
+
+/** `PUT /db`, `DELETE /db`, `GET|HEAD /db`, `POST /db`. */
+async function databaseItself(ctx: RequestContext, name: string, engineName: string): Promise<void> {
+  const query = parseQuery(ctx.rawQuery);
+  if (ctx.method === 'PUT') {
+    requireServerAdmin(ctx.user);
+    if (engineName !== name) {
+      throw new PreconditionFailedError('The database could not be created, the file already exists.', { error: 'file_exists' });
+    }
+    const options: CreateDbOptions = {};
+    if (query['q'] !== undefined) options.q = query['q'] as number;
+    if (query['n'] !== undefined) options.n = query['n'] as number;
+    if (query['partitioned'] === true) options.partitioned = true;
+    await ctx.engine.createDb(engineName, options);
+    // CouchDB 3's default_security = admin_only, until someone PUTs a _security object.
+    await ctx.engine.db(engineName).putSecurity(ADMIN_ONLY);
+    sendJson(ctx, 201, { ok: true }, { Location: locationOf(ctx, name) });
+    return;
+  }
+  if (ctx.method === 'DELETE') {
+    requireServerAdmin(ctx.user);
+    if (query['rev'] !== undefined) {
+      throw new BadRequestError(
+        'You tried to DELETE a database with a ?=rev parameter. Did you mean to DELETE a document instead?',
+      );
+    }
+    if (engineName !== name) throw new BadRequestError('System databases cannot be deleted here.');
+    ctx.state.security.delete(engineName);
+    await ctx.engine.deleteDb(engineName);
+    sendJson(ctx, 200, { ok: true });
+    return;
+  }
+  const target = await targetOf(ctx, name, engineName);
+  if (isRead(ctx)) {
+    const info = await target.db.info();
+    sendJson(ctx, 200, { ...info, db_name: name });
+    return;
+  }
+  if (ctx.method === 'POST') return postDoc(ctx, target);
+  throw methodNotAllowed('DELETE,GET,HEAD,POST,PUT');
+}
+
+async function targetOf(ctx: RequestContext, name: string, engineName: string): Promise<DbTarget> {
+  const role = await dbRole(ctx.state, engineName, ctx.user);
+  return { name, engineName, db: ctx.engine.db(engineName), role };
+}
+
+/** Everything under `/{db}`: the database, its special endpoints, documents and attachments. */
+export async function databaseRoute(ctx: RequestContext): Promise<void> {
+  const [name = '', second, ...rest] = ctx.segments;
+  const engineName = engineDbName(name);
+  if (engineName === undefined) throw new NotFoundError(DB_MISSING);
+  if (second === undefined) return databaseItself(ctx, name, engineName);
+  const target = await targetOf(ctx, name, engineName);
+  switch (second) {
+    case '_all_docs':
+    case '_design_docs':
+    case '_local_docs':
+      if (rest.length === 1 && rest[0] === 'queries') return multiQuery(ctx, target, second);
+      if (rest.length > 0) throw new NotFoundError('missing');
+      return listing(ctx, target, second, await listOptions(ctx));
+    case '_bulk_docs':
+      return bulkDocs(ctx, target);
+    case '_bulk_get':
+      return bulkGet(ctx, target);
+    case '_changes':
+      return changesRoute(ctx, target);
+    case '_revs_diff':
+      return revsDiff(ctx, target, false);
+    case '_missing_revs':
+      return revsDiff(ctx, target, true);
+    case '_find':
+      return findRoute(ctx, target);
+    case '_explain':
+      return explainRoute(ctx, target);
+    case '_index':
+      return indexRoute(ctx, target, rest);
+    case '_security':
+      return security(ctx, target);
+    case '_revs_limit':
+      return revsLimit(ctx, target);
+    case '_compact':
+    case '_view_cleanup':
+      return compact(ctx, target, second);
+    case '_ensure_full_commit':
+      return ensureFullCommit(ctx);
+    case '_purge':
+      return purge(ctx, target);
+    case '_local': {
+      const [localId, ...attachment] = rest;
+      if (localId === undefined) throw new NotFoundError('missing');
+      if (attachment.length === 0) return documentRoute(ctx, target, `_local/${localId}`);
+      // The engine answers CouchDB's "_local documents do not accept attachments.".
+      return attachmentRoute(ctx, target, `_local/${localId}`, attachment.join('/'));
+    }
+    case '_design': {
+      const [ddoc, endpoint, ...more] = rest;
+      if (ddoc === undefined) throw new NotFoundError('missing');
+      const id = `_design/${ddoc}`;
+      if (endpoint === undefined) return documentRoute(ctx, target, id);
+      if (DESIGN_ENDPOINTS.has(endpoint)) return designEndpoint(ctx, target, ddoc, endpoint, more);
+      return attachmentRoute(ctx, target, id, [endpoint, ...more].join('/'));
+    }
+    default:
+      if (second.startsWith('_design/') && isRead(ctx)) {
+        // `/db/_design%2Fx`: CouchDB redirects to the canonical path.
+        ctx.res.writeHead(301, { Location: `${locationOf(ctx, name)}/_design/${encodeURIComponent(second.slice(8))}` });
+        ctx.res.end();
+        return;
+      }
+      if (rest.length === 0) return documentRoute(ctx, target, second);
+      return attachmentRoute(ctx, target, second, rest.join('/'));
+  }
+}
+
+/** Query options, merged with a POST body's members (`keys` and others). */
+async function listOptions(ctx: RequestContext): Promise<Record<string, unknown>> {
+  const options: Record<string, unknown> = parseQuery(ctx.rawQuery);
+  if (ctx.method === 'POST') {
+    const body = await readJsonTyped(ctx);
+    if (isObject(body)) Object.assign(options, body);
+  } else if (!isRead(ctx)) {
+    throw methodNotAllowed('GET,HEAD,POST');
+  }
+  return options;
+}
+
+const DESIGN_RANGE = { startkey: '_design/', endkey: '_design0', inclusive_end: false } as const;
+
+/** One `_all_docs`, `_design_docs` or `_local_docs` answer. */
+async function listRows(target: DbTarget, endpoint: string, options: Record<string, unknown>): Promise<unknown> {
+  if (endpoint === '_local_docs') return target.db.localDocs(options as AllDocsOptions);
+  if (endpoint === '_all_docs') return target.db.allDocs(options as AllDocsOptions);
+  // `_design_docs` counts design documents only: its total_rows and offset are within them.
+  const descending = options['descending'] === true;
+  const range = descending ? { startkey: '_design0', endkey: '_design/', inclusive_end: false } : DESIGN_RANGE;
+  const clamp = (key: unknown, bound: string, low: boolean): string => {
+    if (typeof key !== 'string') return bound;
+    return (low ? key > bound : key < bound) ? key : bound;
+  };
+  const startkey = clamp(options['startkey'], range.startkey, !descending);
+  const endkey = clamp(options['endkey'], range.endkey, descending);
+  const answer = await target.db.allDocs({
+    ...(options as AllDocsOptions),
+    startkey,
+    endkey,
+    ...(options['endkey'] === undefined ? { inclusive_end: false } : {}),
+  });
+  const all = await target.db.allDocs(DESIGN_RANGE);
+  const before = await target.db.allDocs({ ...(descending ? { startkey: '_design0', endkey: startkey, inclusive_end: false, descending: true } : { startkey: '_design/', endkey: startkey, inclusive_end: false }) });
+  return { ...answer, total_rows: all.rows.length, offset: options['keys'] !== undefined ? null : before.rows.length + ((options['skip'] as number | undefined) ?? 0) };
+}
+
+async function listing(ctx: RequestContext, target: DbTarget, endpoint: string, options: Record<string, unknown>): Promise<void> {
+  sendJson(ctx, 200, await listRows(target, endpoint, options));
+}
+
+/** `POST /db/_all_docs/queries`: several listings in one request. */
+async function multiQuery(ctx: RequestContext, target: DbTarget, endpoint: string): Promise<void> {
+  if (ctx.method !== 'POST') throw methodNotAllowed('POST');
+  const body = await readJsonTyped(ctx);
+  const queries = isObject(body) ? body['queries'] : undefined;
+  if (!Array.isArray(queries)) throw new BadRequestError('`queries` member must be an array.');
+  const results: unknown[] = [];
+  for (const query of queries) results.push(await listRows(target, endpoint, isObject(query) ? query : {}));
+  sendJson(ctx, 200, { results });
+}
+
+/** `POST /db/_bulk_docs`: 201 with one result per document. */
+async function bulkDocs(ctx: RequestContext, target: DbTarget): Promise<void> {
+  if (ctx.method !== 'POST') throw methodNotAllowed('POST');
+  const body = await readJsonTyped(ctx);
+  if (!isObject(body)) throw new BadRequestError('Request body must be a JSON object');
+  let docs = body['docs'];
+  if (docs === undefined) throw new BadRequestError('POST body must include `docs` parameter.');
+  if (body['all_or_nothing'] === true && Array.isArray(docs)) {
+    // CouchDB 3 dropped all_or_nothing: 417 with a not_implemented entry per document.
+    const entries = docs.map((doc) => ({
+      id: isObject(doc) ? doc['_id'] : undefined,
+      rev: '0-',
+      error: 'not_implemented',
+      reason: 'all_or_nothing is not supported',
+    }));
+    sendJson(ctx, 417, entries);
+    return;
+  }
+  if (Array.isArray(docs)) {
+    if (target.role !== 'admin' && docs.some((doc) => isObject(doc) && String(doc['_id']).startsWith('_design/'))) {
+      requireDbAdmin(target.role);
+    }
+    if (isUsersDb(target)) {
+      docs = await Promise.all(docs.map((doc) => (isObject(doc) ? prepareForWrite(ctx, target, doc) : doc)));
+    }
+  }
+  const options = body['new_edits'] === undefined ? {} : { new_edits: body['new_edits'] as boolean };
+  const results = await target.db.bulkDocs(docs as DocumentInput<JsonObject>[], options);
+  sendJson(ctx, 201, results);
+}
+
+/** `POST /db/_bulk_get`. */
+async function bulkGet(ctx: RequestContext, target: DbTarget): Promise<void> {
+  if (ctx.method !== 'POST') throw methodNotAllowed('POST');
+  const body = await readJsonTyped(ctx);
+  const docs = isObject(body) ? body['docs'] : undefined;
+  const query = parseQuery(ctx.rawQuery);
+  sendJson(ctx, 200, await target.db.bulkGet(docs as BulkGetRequest[], query as BulkGetOptions));
+}
+
+/** `POST /db/_revs_diff`, and the older `_missing_revs` built on it. */
+async function revsDiff(ctx: RequestContext, target: DbTarget, legacy: boolean): Promise<void> {
+  if (ctx.method !== 'POST') throw methodNotAllowed('POST');
+  const body = await readJsonTyped(ctx);
+  const diff = await target.db.revsDiff(body as Record<string, string[]>);
+  if (!legacy) {
+    sendJson(ctx, 200, diff);
+    return;
+  }
+  const missing: Record<string, string[]> = {};
+  for (const [id, entry] of Object.entries(diff)) missing[id] = entry.missing;
+  sendJson(ctx, 200, { missing_revs: missing });
+}
+
+/** `GET|PUT /db/_security`; writing needs a db admin. */
+async function security(ctx: RequestContext, target: DbTarget): Promise<void> {
+  if (isRead(ctx)) {
+    sendJson(ctx, 200, await target.db.getSecurity());
+    return;
+  }
+  if (ctx.method !== 'PUT') throw methodNotAllowed('GET,HEAD,PUT');
+  requireDbAdmin(target.role);
+  if (isUsersDb(target)) throw new BadRequestError('The security of the users database is fixed on this server.');
+  const body = await readJson(ctx);
+  if (!isObject(body)) throw new BadRequestError('Security object must be a JSON object');
+  ctx.state.security.delete(target.engineName);
+  sendJson(ctx, 200, await target.db.putSecurity(body as SecurityObject));
+}
+
+/** `GET|PUT /db/_revs_limit`. */
+async function revsLimit(ctx: RequestContext, target: DbTarget): Promise<void> {
+  if (isRead(ctx)) {
+    sendJson(ctx, 200, await target.db.getRevsLimit());
+    return;
+  }
+  if (ctx.method !== 'PUT') throw methodNotAllowed('GET,HEAD,PUT');
+  requireDbAdmin(target.role);
+  const body = await readJson(ctx);
+  sendJson(ctx, 200, await target.db.putRevsLimit(body as number));
+}
+
+/** `POST /db/_compact` (202) and `_view_cleanup`; both demand a JSON Content-Type like CouchDB. */
+async function compact(ctx: RequestContext, target: DbTarget, which: string): Promise<void> {
+  if (ctx.method !== 'POST') throw methodNotAllowed('POST');
+  requireDbAdmin(target.role);
+  await readJsonTyped(ctx).catch((error: unknown) => {
+    // The body is ignored: only the Content-Type is checked, and an empty body is fine.
+    if (error instanceof BadRequestError) return undefined;
+    throw error;
+  });
+  if (which === '_compact') await target.db.compact();
+  sendJson(ctx, 202, { ok: true });
+}
+
+async function ensureFullCommit(ctx: RequestContext): Promise<void> {
+  if (ctx.method !== 'POST') throw methodNotAllowed('POST');
+  sendJson(ctx, 201, { ok: true, instance_start_time: '0' });
+}
+
+/** `POST /db/_purge`: db admins only. */
+async function purge(ctx: RequestContext, target: DbTarget): Promise<void> {
+  if (ctx.method !== 'POST') throw methodNotAllowed('POST');
+  requireDbAdmin(target.role);
+  const body = await readJsonTyped(ctx);
+  sendJson(ctx, 201, await target.db.purge(body as Record<string, string[]>));
+}

@@ -1,0 +1,41 @@
+import { NotImplementedDesignError } from './not-implemented.js';
+import type { RequestContext } from '../http/context.js';
+import type { DbTarget } from './db-target.js';
+
+/**
+ * A handler of a design document's function endpoint (`_view`, `_show`, `_list`, `_update`...): it gets the
+ * database, the design document's name (without `_design/`) and the path segments after the endpoint name.
+ */
+export type DesignHandler = (ctx: RequestContext, target: DbTarget, ddoc: string, rest: readonly string[]) => Promise<void>;
+
+/**
+ * Where design-document endpoints are registered. The engine's views, shows, lists and updates are being added by
+ * the design-documents issue; their routes go here (`designHandlers.set('_view', ...)`), and the router needs no
+ * other change. Until one is registered the endpoint answers 501 `not_implemented`.
+ */
+export const designHandlers = new Map<string, DesignHandler>();
+
+/** Segments after `_design/{name}/` that name a function endpoint rather than an attachment. */
+export const DESIGN_ENDPOINTS: ReadonlySet<string> = new Set([
+  '_view',
+  '_show',
+  '_list',
+  '_update',
+  '_info',
+  '_rewrite',
+  '_search',
+  '_nouveau',
+]);
+
+/** Runs the registered handler of `endpoint`, or answers that it is not implemented yet. */
+export async function designEndpoint(
+  ctx: RequestContext,
+  target: DbTarget,
+  ddoc: string,
+  endpoint: string,
+  rest: readonly string[],
+): Promise<void> {
+  const handler = designHandlers.get(endpoint);
+  if (handler === undefined) throw new NotImplementedDesignError(endpoint);
+  await handler(ctx, target, ddoc, rest);
+}

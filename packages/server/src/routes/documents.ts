@@ -1,0 +1,194 @@
+import {
+  BadRequestError,
+  ConflictError,
+  type DocumentInput,
+  type GetOptions,
+  type JsonObject,
+  type OpenRevsOptions,
+  type PutOptions,
+} from '@settee/core';
+import { requireDbAdmin } from '../auth/security.js';
+import { prepareUserDoc } from '../auth/users.js';
+import { isObject, mediaType, readBody, readJson, readJsonTyped } from '../http/body.js';
+import type { RequestContext } from '../http/context.js';
+import { isRead, methodNotAllowed } from '../http/method.js';
+import { documentFromMultipart, documentToMultipart, jsonParts, newBoundary } from '../http/multipart.js';
+import { parseQuery, type QueryOptions } from '../http/query.js';
+import { sendBytes, sendJson, sendNotModified } from '../http/respond.js';
+import { isUsersDb, locationOf, type DbTarget } from './db-target.js';
+
+const NOT_AN_OBJECT = 'Document must be a JSON object';
+
+/** The revision a write names: `?rev=` or else `If-Match`. */
+function revOf(ctx: RequestContext, query: QueryOptions): string | undefined {
+  const rev = query['rev'];
+  if (typeof rev === 'string') return rev;
+  const ifMatch = ctx.req.headers['if-match'];
+  return ifMatch === undefined ? undefined : ifMatch.replace(/^"|"$/g, '');
+}
+
+/** Design documents may only be written by database admins. */
+function guardDesign(target: DbTarget, id: string): void {
+  if (id.startsWith('_design/')) requireDbAdmin(target.role);
+}
+
+/** Applies the users database's rules (hashing passwords) and forgets cached credentials after a user changes. */
+export async function prepareForWrite(ctx: RequestContext, target: DbTarget, doc: Record<string, unknown>): Promise<Record<string, unknown>> {
+  if (!isUsersDb(target)) return doc;
+  ctx.state.credentials.clear();
+  return prepareUserDoc(ctx.state, doc);
+}
+
+/** True when the client takes multipart answers (it did not ask for JSON only). */
+function acceptsMultipart(ctx: RequestContext): boolean {
+  const accept = ctx.req.headers.accept ?? '*/*';
+  return !accept.includes('application/json');
+}
+
+function hasInlineAttachments(doc: Record<string, unknown>): boolean {
+  const atts = doc['_attachments'];
+  return isObject(atts) && Object.values(atts).some((att) => isObject(att) && typeof att['data'] === 'string');
+}
+
+/** `GET|HEAD /db/doc`: the document (or `open_revs` leaves), with its ETag; 304 when `If-None-Match` still holds. */
+async function getDoc(ctx: RequestContext, target: DbTarget, id: string): Promise<void> {
+  const query = parseQuery(ctx.rawQuery);
+  const openRevs = query['open_revs'];
+  if (openRevs !== undefined) {
+    const entries = await target.db.getOpenRevs(id, openRevs as 'all' | string[], query as OpenRevsOptions);
+    if (acceptsMultipart(ctx)) {
+      const boundary = newBoundary();
+      sendBytes(ctx, 200, jsonParts(entries, boundary), { 'Content-Type': `multipart/mixed; boundary="${boundary}"` });
+      return;
+    }
+    sendJson(ctx, 200, entries);
+    return;
+  }
+  const doc = (await target.db.get(id, query as GetOptions)) as unknown as Record<string, unknown>;
+  const local = id.startsWith('_local/');
+  const etag = `"${String(doc['_rev'])}"`;
+  if (!local && ctx.req.headers['if-none-match'] === etag) {
+    sendNotModified(ctx.res, etag);
+    return;
+  }
+  const headers: Record<string, string> = local ? {} : { ETag: etag };
+  if (query['attachments'] === true && acceptsMultipart(ctx) && hasInlineAttachments(doc)) {
+    const boundary = newBoundary();
+    sendBytes(ctx, 200, documentToMultipart(doc, boundary), {
+      ...headers,
+      'Content-Type': `multipart/related; boundary="${boundary}"`,
+    });
+    return;
+  }
+  sendJson(ctx, 200, doc, headers);
+}
+
+/** A PUT body: JSON, or `multipart/related` as CouchDB's replicator sends documents with attachments. */
+async function readDocBody(ctx: RequestContext): Promise<unknown> {
+  if (mediaType(ctx) === 'multipart/related') {
+    return documentFromMultipart(await readBody(ctx), ctx.req.headers['content-type'] ?? '');
+  }
+  return readJson(ctx);
+}
+
+/** `PUT /db/doc`: create or update; 201 (200 for a tombstone), 202 with `batch=ok`. */
+async function putDoc(ctx: RequestContext, target: DbTarget, id: string): Promise<void> {
+  guardDesign(target, id);
+  const query = parseQuery(ctx.rawQuery);
+  const body = await readDocBody(ctx);
+  if (!isObject(body)) throw new BadRequestError(NOT_AN_OBJECT);
+  const doc = await prepareForWrite(ctx, target, { ...body, _id: id });
+  const options: PutOptions = {};
+  const rev = revOf(ctx, query);
+  if (rev !== undefined) options.rev = rev;
+  if (query['new_edits'] !== undefined) options.new_edits = query['new_edits'] as boolean;
+  const result = await target.db.put(doc as DocumentInput<JsonObject> & { _id: string }, options);
+  if (query['batch'] === 'ok') {
+    sendJson(ctx, 202, { ok: true, id: result.id });
+    return;
+  }
+  const status = doc['_deleted'] === true ? 200 : 201;
+  const headers: Record<string, string> = { Location: locationOf(ctx, target.name, result.id) };
+  if (!id.startsWith('_local/')) headers['ETag'] = `"${result.rev}"`;
+  sendJson(ctx, status, result, headers);
+}
+
+/** `POST /db`: create a document (id generated unless given). */
+export async function postDoc(ctx: RequestContext, target: DbTarget): Promise<void> {
+  const body = await readJsonTyped(ctx);
+  if (!isObject(body)) throw new BadRequestError(NOT_AN_OBJECT);
+  if (typeof body['_id'] === 'string') guardDesign(target, body['_id']);
+  const doc = await prepareForWrite(ctx, target, body);
+  const query = parseQuery(ctx.rawQuery);
+  const result = await target.db.post(doc as DocumentInput<JsonObject>);
+  if (query['batch'] === 'ok') {
+    sendJson(ctx, 202, { ok: true, id: result.id });
+    return;
+  }
+  sendJson(ctx, 201, result, { Location: locationOf(ctx, target.name, result.id) });
+}
+
+/** `DELETE /db/doc?rev=`: a tombstone; without a rev, 404 for a missing document and 409 otherwise (as CouchDB). */
+async function deleteDoc(ctx: RequestContext, target: DbTarget, id: string): Promise<void> {
+  guardDesign(target, id);
+  const rev = revOf(ctx, parseQuery(ctx.rawQuery));
+  if (isUsersDb(target)) ctx.state.credentials.clear();
+  if (rev === undefined) {
+    if (id.startsWith('_local/')) {
+      const result = await target.db.put({ _id: id, _deleted: true });
+      sendJson(ctx, 200, result);
+      return;
+    }
+    await target.db.get(id);
+    throw new ConflictError('Document update conflict.');
+  }
+  const result = await target.db.remove(id, rev);
+  sendJson(ctx, 200, result, id.startsWith('_local/') ? {} : { ETag: `"${result.rev}"` });
+}
+
+/** The target of `COPY`: `Destination: id` or `id?rev=...`. */
+function destinationOf(ctx: RequestContext): { id: string; rev: string | undefined } {
+  const header = ctx.req.headers['destination'];
+  if (typeof header !== 'string' || header === '') throw new BadRequestError('Destination header is mandatory for COPY.');
+  const q = header.indexOf('?');
+  const id = decodeURIComponent(q < 0 ? header : header.slice(0, q));
+  const rev = q < 0 ? undefined : (new URLSearchParams(header.slice(q + 1)).get('rev') ?? undefined);
+  return { id, rev };
+}
+
+/** `COPY /db/doc` with `Destination`: the source's body and attachments under another id. */
+async function copyDoc(ctx: RequestContext, target: DbTarget, id: string): Promise<void> {
+  const destination = destinationOf(ctx);
+  guardDesign(target, destination.id);
+  const query = parseQuery(ctx.rawQuery);
+  const source = (await target.db.get(id, {
+    attachments: true,
+    ...(typeof query['rev'] === 'string' ? { rev: query['rev'] } : {}),
+  })) as unknown as Record<string, unknown>;
+  const { _rev: _sourceRev, _revisions: _r, _id: _sourceId, ...body } = source;
+  const copy = await prepareForWrite(ctx, target, {
+    ...body,
+    _id: destination.id,
+    ...(destination.rev === undefined ? {} : { _rev: destination.rev }),
+  });
+  const result = await target.db.put(copy as DocumentInput<JsonObject> & { _id: string });
+  sendJson(ctx, 201, result, { ETag: `"${result.rev}"`, Location: locationOf(ctx, target.name, result.id) });
+}
+
+/** `/db/{id}` for every method a document takes. */
+export async function documentRoute(ctx: RequestContext, target: DbTarget, id: string): Promise<void> {
+  if (isRead(ctx)) return getDoc(ctx, target, id);
+  switch (ctx.method) {
+    case 'PUT':
+      return putDoc(ctx, target, id);
+    case 'DELETE':
+      return deleteDoc(ctx, target, id);
+    case 'COPY':
+      return copyDoc(ctx, target, id);
+    case 'POST':
+      // CouchDB answers a form upload here; nothing else posts to a document.
+      throw methodNotAllowed('GET,HEAD,PUT,DELETE,COPY');
+    default:
+      throw methodNotAllowed('GET,HEAD,POST,PUT,DELETE,COPY');
+  }
+}

@@ -1,0 +1,44 @@
+import { NotFoundError, type FindRequest, type IndexDefinition } from '@settee/core';
+import { requireDbAdmin } from '../auth/security.js';
+import { readJsonTyped } from '../http/body.js';
+import type { RequestContext } from '../http/context.js';
+import { isRead, methodNotAllowed } from '../http/method.js';
+import { sendJson } from '../http/respond.js';
+import type { DbTarget } from './db-target.js';
+
+/** `POST /db/_find`. */
+export async function findRoute(ctx: RequestContext, target: DbTarget): Promise<void> {
+  if (ctx.method !== 'POST') throw methodNotAllowed('POST');
+  const request = await readJsonTyped(ctx);
+  sendJson(ctx, 200, await target.db.find(request as FindRequest));
+}
+
+/** `POST /db/_explain`. */
+export async function explainRoute(ctx: RequestContext, target: DbTarget): Promise<void> {
+  if (ctx.method !== 'POST') throw methodNotAllowed('POST');
+  const request = await readJsonTyped(ctx);
+  sendJson(ctx, 200, await target.db.explain(request as FindRequest));
+}
+
+/** `GET|POST /db/_index` and `DELETE /db/_index/{ddoc}/json/{name}`. */
+export async function indexRoute(ctx: RequestContext, target: DbTarget, rest: readonly string[]): Promise<void> {
+  if (rest.length === 0) {
+    if (isRead(ctx)) {
+      sendJson(ctx, 200, await target.db.getIndexes());
+      return;
+    }
+    if (ctx.method !== 'POST') throw methodNotAllowed('GET,HEAD,POST');
+    requireDbAdmin(target.role);
+    const definition = await readJsonTyped(ctx);
+    sendJson(ctx, 200, await target.db.createIndex(definition as IndexDefinition));
+    return;
+  }
+  if (ctx.method !== 'DELETE') throw methodNotAllowed('DELETE');
+  requireDbAdmin(target.role);
+  // `_index/{ddoc}/json/{name}`, where the ddoc may be given with its `_design/` prefix.
+  const parts = rest[0] === '_design' ? rest.slice(1) : rest;
+  const [ddoc, type, name] = parts;
+  // Only json indexes can be deleted; CouchDB answers 404 for the special `_all_docs` one and unknown types.
+  if (ddoc === undefined || name === undefined || parts.length !== 3 || type !== 'json') throw new NotFoundError('missing');
+  sendJson(ctx, 200, await target.db.deleteIndex(ddoc, name));
+}

@@ -1,0 +1,422 @@
+// HTTP-level behaviour of settee-server that the conformance suite (which goes through @settee/http) cannot see:
+// status codes, headers, content negotiation, methods, feeds, multipart, limits. Expected values are CouchDB
+// 3.4.3's, as recorded in shared/couchdb-reference (documents.json, databases.json, attachments.json,
+// changes.json, server.json).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request, startServer } from './start.js';
+
+let server: Awaited<ReturnType<typeof startServer>>;
+
+beforeAll(async () => {
+  server = await startServer();
+  await request(server, '/db', { method: 'PUT' });
+  await request(server, '/db/doc1', { method: 'PUT', json: { title: 'hello' } });
+});
+
+afterAll(async () => {
+  await server.closeAll();
+});
+
+describe('server endpoints', () => {
+  it('GET / is the welcome object with version and features, JSON, must-revalidate', async () => {
+    const res = await request(server, '/', { auth: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('cache-control')).toBe('must-revalidate');
+    const body = (await res.json()) as { couchdb: string; version: string; features: string[] };
+    expect(body.couchdb).toBe('Welcome');
+    expect(body.version).toBe('3.4.3');
+    expect(body.features).toContain('settee-server');
+  });
+
+  it('CouchDB 3 answers application/json whatever the Accept header asks (server.json)', async () => {
+    for (const accept of ['application/json', 'text/plain', 'text/html', '*/*']) {
+      const res = await request(server, '/', { headers: { accept } });
+      expect(res.headers.get('content-type')).toBe('application/json');
+      await res.arrayBuffer();
+    }
+  });
+
+  it('HEAD / has the headers of GET and no body', async () => {
+    const res = await request(server, '/', { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.text()).toBe('');
+  });
+
+  it('405 method_not_allowed names the allowed methods', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['DELETE', '/', 'Only GET,HEAD allowed'],
+      ['POST', '/_up', 'Only GET,HEAD allowed'],
+      ['DELETE', '/_all_dbs', 'Only GET,HEAD allowed'],
+      ['POST', '/_uuids', 'Only GET allowed'],
+      ['PUT', '/_session', 'Only GET,HEAD,POST,DELETE allowed'],
+    ];
+    for (const [method, path, reason] of cases) {
+      const res = await request(server, path, { method, headers: { 'content-type': 'application/json' } });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(await res.json()).toStrictEqual({ error: 'method_not_allowed', reason });
+    }
+  });
+
+  it('_uuids: count, no-cache, limits', async () => {
+    const res = await request(server, '/_uuids?count=3');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    const { uuids } = (await res.json()) as { uuids: string[] };
+    expect(uuids).toHaveLength(3);
+    for (const uuid of uuids) expect(uuid).toMatch(/^[0-9a-f]{32}$/);
+    const tooMany = await request(server, '/_uuids?count=1001');
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.json()).toStrictEqual({ error: 'bad_request', reason: 'count parameter too large' });
+  });
+
+  it('_all_dbs lists the system databases first, honours ranges and refuses bad limits', async () => {
+    const all = (await (await request(server, '/_all_dbs')).json()) as string[];
+    expect(all.slice(0, 2)).toStrictEqual(['_replicator', '_users']);
+    expect(all).toContain('db');
+    const ranged = await request(server, `/_all_dbs?startkey=${encodeURIComponent('"d"')}&endkey=${encodeURIComponent('"e"')}`);
+    expect(await ranged.json()).toStrictEqual(['db']);
+    const bad = await request(server, '/_all_dbs?limit=abc');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toStrictEqual({ error: 'query_parse_error', reason: 'Invalid value for integer: "abc"' });
+    const notJson = await request(server, '/_all_dbs?startkey=ref_');
+    expect(await notJson.json()).toStrictEqual({ error: 'bad_request', reason: 'invalid UTF-8 JSON' });
+  });
+
+  it('_dbs_info: entries per key, 415 without JSON, 400 without keys', async () => {
+    const res = await request(server, '/_dbs_info', { method: 'POST', json: { keys: ['db', 'nope'] } });
+    const body = (await res.json()) as Array<{ key: string; info?: { db_name: string }; error?: string }>;
+    expect(body[0]?.info?.db_name).toBe('db');
+    expect(body[1]).toStrictEqual({ key: 'nope', error: 'not_found' });
+    const noType = await request(server, '/_dbs_info', { method: 'POST', body: '{"keys":[]}' });
+    expect(noType.status).toBe(415);
+    expect(await noType.json()).toStrictEqual({ error: 'bad_content_type', reason: 'Content-Type must be application/json' });
+    const noKeys = await request(server, '/_dbs_info', { method: 'POST', json: {} });
+    expect(await noKeys.json()).toStrictEqual({ error: 'bad_request', reason: '`keys` member must exist.' });
+  });
+
+  it('unknown _endpoints are missing databases', async () => {
+    const res = await request(server, '/_nonexistent');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toStrictEqual({ error: 'not_found', reason: 'Database does not exist.' });
+  });
+});
+
+describe('databases', () => {
+  it('PUT answers 201 with Location (special characters encoded), 412 when it exists', async () => {
+    const res = await request(server, `/${encodeURIComponent('a(b)+c/d-e')}`, { method: 'PUT' });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe(`${server.url}/a%28b%29%2Bc%2Fd-e`);
+    const again = await request(server, `/${encodeURIComponent('a(b)+c/d-e')}`, { method: 'PUT' });
+    expect(again.status).toBe(412);
+    expect(((await again.json()) as { error: string }).error).toBe('file_exists');
+    const doc = await request(server, `/${encodeURIComponent('a(b)+c/d-e')}/doc1`, { method: 'PUT', json: { v: 1 } });
+    expect(doc.headers.get('location')).toBe(`${server.url}/a%28b%29%2Bc%2Fd-e/doc1`);
+  });
+
+  it('an unencoded "+" in the path is a space', async () => {
+    const res = await request(server, '/p+q', { method: 'PUT' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { reason: string }).reason).toMatch(/^Name: 'p q'\./);
+  });
+
+  it('DELETE with ?rev= is refused; HEAD of a missing database is a bare 404', async () => {
+    const res = await request(server, '/db?rev=1-abc', { method: 'DELETE' });
+    expect(res.status).toBe(400);
+    const head = await request(server, '/nothere', { method: 'HEAD' });
+    expect(head.status).toBe(404);
+    expect(await head.text()).toBe('');
+  });
+
+  it('_compact needs a JSON Content-Type (415) and answers 202', async () => {
+    const without = await request(server, '/db/_compact', { method: 'POST' });
+    expect(without.status).toBe(415);
+    await without.arrayBuffer();
+    const withType = await request(server, '/db/_compact', { method: 'POST', headers: { 'content-type': 'application/json' } });
+    expect(withType.status).toBe(202);
+    expect(await withType.json()).toStrictEqual({ ok: true });
+  });
+});
+
+describe('documents', () => {
+  it('PUT is 201 with ETag and Location; GET has the ETag; If-None-Match gives 304', async () => {
+    const put = await request(server, '/db/etagged', { method: 'PUT', json: { title: 'hello' } });
+    expect(put.status).toBe(201);
+    const { rev } = (await put.json()) as { rev: string };
+    expect(put.headers.get('etag')).toBe(`"${rev}"`);
+    expect(put.headers.get('location')).toBe(`${server.url}/db/etagged`);
+    const get = await request(server, '/db/etagged');
+    expect(get.headers.get('etag')).toBe(`"${rev}"`);
+    await get.arrayBuffer();
+    const cached = await request(server, '/db/etagged', { headers: { 'if-none-match': `"${rev}"` } });
+    expect(cached.status).toBe(304);
+    expect(await cached.text()).toBe('');
+  });
+
+  it('revision ids are CouchDB\'s (documents.json)', async () => {
+    const res = await request(server, '/db/d-rev', { method: 'PUT', json: { v: 1 } });
+    expect(((await res.json()) as { rev: string }).rev).toBe('1-7a7e4b29f3af401e69b6f86e4c26b727');
+  });
+
+  it('HEAD of a document: ETag, no body; of a missing one: 404', async () => {
+    const head = await request(server, '/db/doc1', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toMatch(/^"1-[0-9a-f]{32}"$/);
+    expect(await head.text()).toBe('');
+    expect((await request(server, '/db/missing', { method: 'HEAD' })).status).toBe(404);
+  });
+
+  it('POST /db without a JSON Content-Type is 415; with it, 201 and Location', async () => {
+    const bad = await request(server, '/db', { method: 'POST', body: '{"a":1}' });
+    expect(bad.status).toBe(415);
+    await bad.arrayBuffer();
+    const good = await request(server, '/db', { method: 'POST', json: { a: 1 } });
+    expect(good.status).toBe(201);
+    const { id } = (await good.json()) as { id: string };
+    expect(good.headers.get('location')).toBe(`${server.url}/db/${id}`);
+  });
+
+  it('batch=ok answers 202 without a rev; a tombstone for a new id answers 200', async () => {
+    const batched = await request(server, '/db/batched?batch=ok', { method: 'PUT', json: { v: 1 } });
+    expect(batched.status).toBe(202);
+    expect(await batched.json()).toStrictEqual({ ok: true, id: 'batched' });
+    const dead = await request(server, '/db/borndead', { method: 'PUT', json: { _deleted: true } });
+    expect(dead.status).toBe(200);
+    expect(await dead.json()).toStrictEqual({ ok: true, id: 'borndead', rev: '1-de715bf126efc93d225d9e3f8e8eb81a' });
+  });
+
+  it('DELETE without rev is 409 for an existing document and 404 for a missing one', async () => {
+    const existing = await request(server, '/db/doc1', { method: 'DELETE' });
+    expect(existing.status).toBe(409);
+    await existing.arrayBuffer();
+    const missing = await request(server, '/db/nope', { method: 'DELETE' });
+    expect(missing.status).toBe(404);
+    await missing.arrayBuffer();
+  });
+
+  it('COPY with Destination copies body and makes a new document; without it 400', async () => {
+    await request(server, '/db/src', { method: 'PUT', json: { title: 'copied' } });
+    const res = await request(server, '/db/src', { method: 'COPY', headers: { destination: 'dst' } });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe(`${server.url}/db/dst`);
+    const { rev } = (await res.json()) as { rev: string };
+    expect(res.headers.get('etag')).toBe(`"${rev}"`);
+    const copy = (await (await request(server, '/db/dst')).json()) as { title: string };
+    expect(copy.title).toBe('copied');
+    const conflict = await request(server, '/db/src', { method: 'COPY', headers: { destination: 'dst' } });
+    expect(conflict.status).toBe(409);
+    await conflict.arrayBuffer();
+    const over = await request(server, '/db/src', { method: 'COPY', headers: { destination: `dst?rev=${rev}` } });
+    expect(over.status).toBe(201);
+    await over.arrayBuffer();
+    const none = await request(server, '/db/src', { method: 'COPY' });
+    expect(await none.json()).toStrictEqual({ error: 'bad_request', reason: 'Destination header is mandatory for COPY.' });
+  });
+
+  it('open_revs: JSON with Accept: application/json, multipart/mixed otherwise', async () => {
+    const json = await request(server, '/db/doc1?open_revs=all', { headers: { accept: 'application/json' } });
+    const entries = (await json.json()) as Array<{ ok: { _id: string } }>;
+    expect(entries[0]?.ok._id).toBe('doc1');
+    const mixed = await request(server, '/db/doc1?open_revs=all');
+    expect(mixed.headers.get('content-type')).toMatch(/^multipart\/mixed; boundary="/);
+    expect(await mixed.text()).toContain('"_id":"doc1"');
+  });
+});
+
+describe('attachments', () => {
+  const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 255, 254]);
+
+  it('PUT raw bytes; GET them back with ETag = digest, Content-MD5, 304, Range', async () => {
+    const put = await request(server, '/db/withatt/blob.bin', { method: 'PUT', body: bytes, headers: { 'content-type': 'image/png' } });
+    expect(put.status).toBe(201);
+    await put.arrayBuffer();
+    const get = await request(server, '/db/withatt/blob.bin');
+    expect(get.headers.get('content-type')).toBe('image/png');
+    const etag = get.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[A-Za-z0-9+/]{22}=="$/);
+    expect(get.headers.get('content-md5')).toBe(etag.slice(1, -1));
+    expect(new Uint8Array(await get.arrayBuffer())).toStrictEqual(bytes);
+    const cached = await request(server, '/db/withatt/blob.bin', { headers: { 'if-none-match': etag } });
+    expect(cached.status).toBe(304);
+    const range = await request(server, '/db/withatt/blob.bin', { headers: { range: 'bytes=0-3' } });
+    expect(range.status).toBe(206);
+    expect(range.headers.get('content-range')).toBe('bytes 0-3/10');
+    expect(new Uint8Array(await range.arrayBuffer())).toStrictEqual(bytes.subarray(0, 4));
+    const outside = await request(server, '/db/withatt/blob.bin', { headers: { range: 'bytes=100-200' } });
+    expect(outside.status).toBe(416);
+    expect(((await outside.json()) as { error: string }).error).toBe('requested_range_not_satisfiable');
+  });
+
+  it('?attachments=true answers multipart/related unless Accept is application/json', async () => {
+    const multipart = await request(server, '/db/withatt?attachments=true');
+    const type = multipart.headers.get('content-type') ?? '';
+    expect(type).toMatch(/^multipart\/related; boundary="/);
+    const body = Buffer.from(await multipart.arrayBuffer());
+    expect(body.toString('latin1')).toContain('"follows":true');
+    expect(body.includes(Buffer.from(bytes))).toBe(true);
+    const json = await request(server, '/db/withatt?attachments=true', { headers: { accept: 'application/json' } });
+    const doc = (await json.json()) as { _attachments: Record<string, { data: string }> };
+    expect(Buffer.from(doc._attachments['blob.bin']?.data ?? '', 'base64')).toStrictEqual(Buffer.from(bytes));
+  });
+
+  it('PUT multipart/related as CouchDB\'s replicator sends it (new_edits=false with _revisions)', async () => {
+    const boundary = 'abc123';
+    const doc = {
+      _id: 'fromrepl',
+      _rev: '1-0123456789abcdef0123456789abcdef',
+      _revisions: { start: 1, ids: ['0123456789abcdef0123456789abcdef'] },
+      v: 1,
+      _attachments: { 'a.txt': { content_type: 'text/plain', revpos: 1, digest: 'md5-XUFAKrxLKna5cZ2REBfFkg==', length: 5, follows: true } },
+    };
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(doc)}\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: attachment; filename="a.txt"\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello\r\n`),
+      Buffer.from(`--${boundary}--`),
+    ]);
+    const put = await request(server, '/db/fromrepl?new_edits=false', {
+      method: 'PUT',
+      body,
+      headers: { 'content-type': `multipart/related; boundary="${boundary}"` },
+    });
+    expect(put.status).toBe(201);
+    await put.arrayBuffer();
+    const att = await request(server, '/db/fromrepl/a.txt');
+    expect(await att.text()).toBe('hello');
+    const stored = (await (await request(server, '/db/fromrepl')).json()) as { _rev: string };
+    expect(stored._rev).toBe('1-0123456789abcdef0123456789abcdef');
+  });
+});
+
+describe('changes feeds', () => {
+  it('continuous: one line per change, then last_seq with pending, honouring limit', async () => {
+    await request(server, '/feed', { method: 'PUT' });
+    for (const id of ['a', 'b', 'c']) await request(server, `/feed/${id}`, { method: 'PUT', json: { id } });
+    const res = await request(server, '/feed/_changes?feed=continuous&limit=2&since=0');
+    expect(res.headers.get('content-type')).toBe('application/json');
+    const lines = (await res.text()).split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(0, 2).map((line) => (JSON.parse(line) as { id: string }).id)).toStrictEqual(['a', 'b']);
+    const last = JSON.parse(lines[2] ?? '{}') as { last_seq: unknown; pending: number };
+    expect(last.pending).toBe(1);
+    expect(last.last_seq).toStrictEqual((JSON.parse(lines[1] ?? '{}') as { seq: unknown }).seq);
+  });
+
+  it('continuous: follows new writes and sends heartbeats while idle, ends at timeout', async () => {
+    const res = await request(server, '/feed/_changes?feed=continuous&since=now&heartbeat=20&timeout=400');
+    const reader = res.body?.getReader();
+    if (reader === undefined) throw new Error('no body');
+    const decoder = new TextDecoder();
+    let text = '';
+    await request(server, '/feed/later', { method: 'PUT', json: { v: 1 } });
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    const lines = text.split('\n');
+    expect(lines.filter((line) => line.includes('"id":"later"'))).toHaveLength(1);
+    // Heartbeats are empty lines between the objects.
+    expect(lines.filter((line) => line === '').length).toBeGreaterThan(1);
+    expect(lines.some((line) => line.startsWith('{"last_seq"'))).toBe(true);
+  });
+
+  it('eventsource: data/id events with JSON seq ids, heartbeat events, text/event-stream', async () => {
+    const res = await request(server, '/feed/_changes?feed=eventsource&since=0&limit=2&heartbeat=10');
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const text = await res.text();
+    const events = text.split('\n\n').filter((event) => event.startsWith('data: '));
+    expect(events).toHaveLength(2);
+    const [data, id] = (events[0] ?? '').split('\n');
+    const row = JSON.parse((data ?? '').slice('data: '.length)) as { seq: unknown; id: string };
+    expect(row.id).toBe('a');
+    expect(id).toBe(`id: ${JSON.stringify(row.seq)}`);
+  });
+
+  it('longpoll with since=now answers after the timeout with no results', async () => {
+    const res = await request(server, '/feed/_changes?feed=longpoll&since=now&timeout=50');
+    const body = (await res.json()) as { results: unknown[]; pending: number };
+    expect(body.results).toStrictEqual([]);
+    expect(body.pending).toBe(0);
+  });
+
+  it('an unknown feed is a 400 before anything streams', async () => {
+    const res = await request(server, '/feed/_changes?feed=bogus');
+    expect(res.status).toBe(400);
+    await res.arrayBuffer();
+  });
+});
+
+describe('CORS', () => {
+  it('is off by default: no CORS headers', async () => {
+    const res = await request(server, '/', { headers: { origin: 'http://localhost:5173' } });
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    await res.arrayBuffer();
+  });
+
+  it('answers preflights and marks answers for allowed origins only', async () => {
+    const withCors = await startServer({ cors: { origins: ['http://localhost:5173'] } });
+    try {
+      const preflight = await request(withCors, '/db/doc', {
+        method: 'OPTIONS',
+        auth: null,
+        headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+      expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+      expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
+      const get = await request(withCors, '/', { headers: { origin: 'http://localhost:5173' } });
+      expect(get.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+      expect(get.headers.get('access-control-expose-headers')).toContain('etag');
+      await get.arrayBuffer();
+      const other = await request(withCors, '/', { headers: { origin: 'http://evil.example' } });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      await other.arrayBuffer();
+    } finally {
+      await withCors.closeAll();
+    }
+  });
+});
+
+describe('limits and failures', () => {
+  it('413 for a body over maxBodyBytes, announced or streamed', async () => {
+    const small = await startServer({ maxBodyBytes: 1024 });
+    try {
+      await request(small, '/db', { method: 'PUT' });
+      const big = JSON.stringify({ blob: 'x'.repeat(4096) });
+      const res = await request(small, '/db/big', { method: 'PUT', body: big, headers: { 'content-type': 'application/json' } });
+      expect(res.status).toBe(413);
+      expect(await res.json()).toStrictEqual({ error: 'too_large', reason: 'the request entity is too large' });
+      const fine = await request(small, '/db/fine', { method: 'PUT', json: { v: 1 } });
+      expect(fine.status).toBe(201);
+      await fine.arrayBuffer();
+    } finally {
+      await small.closeAll();
+    }
+  });
+
+  it('malformed JSON is a 400 bad_request without a stack trace', async () => {
+    const res = await request(server, '/db/broken', { method: 'PUT', body: '{"a":', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(JSON.parse(text)).toStrictEqual({ error: 'bad_request', reason: 'invalid UTF-8 JSON' });
+    expect(text).not.toMatch(/at .*\.(ts|js):\d+/);
+  });
+
+  it('a failing engine gives a CouchDB error body without stack or credentials', async () => {
+    const lines: string[] = [];
+    const failing = await startServer({ log: (line) => lines.push(line) });
+    try {
+      await failing.engine.close();
+      const res = await request(failing, '/_all_dbs');
+      const text = await res.text();
+      expect(Object.keys(JSON.parse(text) as object).sort()).toStrictEqual(['error', 'reason']);
+      expect(text).not.toMatch(/\n\s+at /);
+      expect(text).not.toContain(ADMIN_PASSWORD_FOR_LEAK_CHECK);
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
+const ADMIN_PASSWORD_FOR_LEAK_CHECK = 'test-admin-pw';
