@@ -74,9 +74,9 @@ describe.skipIf(!target)('HTTP extras against a live server', () => {
       { _id: 'c', type: 'x', n: 3 },
     ]);
     await db.put({ _id: '_design/app', views: { by_type: { map: 'function (doc) { if (doc.type) emit([doc.type, doc.n], null); }' } } });
-    const xs = await db.view<[string, number], null>('app', 'by_type', { startkey: ['x'], endkey: ['x', {}] });
+    const xs = await db.query<[string, number], null>('app', 'by_type', { startkey: ['x'], endkey: ['x', {}] });
     expect(xs.rows.map((row) => row.id)).toStrictEqual(['a', 'c']);
-    const byKeys = await db.view('app', 'by_type', { keys: [['y', 2]] });
+    const byKeys = await db.query('app', 'by_type', { keys: [['y', 2]] });
     expect(byKeys.rows.map((row) => row.id)).toStrictEqual(['b']);
   });
 

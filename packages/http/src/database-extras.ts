@@ -1,6 +1,7 @@
 // Database endpoints beyond the adapter contract, as plain functions over the client; HttpDatabase exposes them.
-import type { Document, JsonObject, WriteResult } from '@settee/core';
-import type { ConditionalGet, CopyOptions, ViewOptions, ViewResponse } from './extras-types.js';
+import type { Document, JsonObject, ViewQueryOptions, ViewResponse, WriteResult } from '@settee/core';
+import type { ConditionalGet, CopyOptions } from './extras-types.js';
+import { viewRequest } from './views-options.js';
 import type { HttpClient } from './http-client.js';
 import { callSpec, type CallOptions } from './options.js';
 import { encodeDocId, joinPath, type Query } from './url.js';
@@ -79,14 +80,14 @@ export function queryView<K, V>(
   basePath: string,
   ddoc: string,
   view: string,
-  options: ViewOptions = {},
+  options: ViewQueryOptions<K> = {},
   call?: CallOptions,
 ): Promise<ViewResponse<K, V>> {
-  const { keys, ...query } = options;
+  const { keys, query } = viewRequest(options);
   return client.json({
     method: keys === undefined ? 'GET' : 'POST',
     path: joinPath(basePath, designPath(ddoc), '_view', encodeURIComponent(view)),
-    query: query as Query,
+    query,
     ...(keys === undefined ? {} : { json: { keys } }),
     idempotent: true,
     ...callSpec(call),

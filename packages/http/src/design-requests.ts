@@ -5,6 +5,7 @@ import type { HttpClient, HttpMethod } from './http-client.js';
 import { designPath } from './database-extras.js';
 import { callSpec, type CallOptions } from './options.js';
 import { joinPath, type Query } from './url.js';
+import { viewRequest } from './views-options.js';
 
 /** Every status a design function may choose is an answer, not a transport failure. */
 const ANY_STATUS: readonly number[] = Array.from({ length: 500 }, (_, i) => i + 100);
@@ -60,10 +61,11 @@ function contentTypeOf(request: DesignRequest): string {
   return 'text/plain';
 }
 
-/** View parameters as CouchDB reads them (`update` true/false as its string form). */
+/** View parameters of a list as query parameters (`keys` too: a list is a GET). */
 function viewQueryParams(options: ListQueryOptions | undefined): Record<string, unknown> {
   if (options === undefined) return {};
-  return { ...options };
+  const { query, keys } = viewRequest(options);
+  return keys === undefined ? query : { ...query, keys };
 }
 
 /** `content-type` → `Content-Type`, as CouchDB's own headers are spelled. */

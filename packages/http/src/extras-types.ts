@@ -102,43 +102,4 @@ export interface CopyOptions {
   destinationRev?: string;
 }
 
-/** A view row. */
-export interface ViewRow<K = JsonValue, V = JsonValue> {
-  id?: string;
-  key: K;
-  value: V;
-  doc?: Document | null;
-  error?: string;
-}
-
-/** The answer of a view query. */
-export interface ViewResponse<K = JsonValue, V = JsonValue> {
-  total_rows?: number;
-  offset?: number;
-  update_seq?: Seq;
-  rows: Array<ViewRow<K, V>>;
-}
-
-/** View query parameters, as CouchDB's (keys and ranges are JSON-encoded for you). */
-export interface ViewOptions {
-  key?: JsonValue;
-  keys?: JsonValue[];
-  startkey?: JsonValue;
-  endkey?: JsonValue;
-  startkey_docid?: string;
-  endkey_docid?: string;
-  inclusive_end?: boolean;
-  descending?: boolean;
-  limit?: number;
-  skip?: number;
-  include_docs?: boolean;
-  conflicts?: boolean;
-  reduce?: boolean;
-  group?: boolean;
-  group_level?: number;
-  update?: 'true' | 'false' | 'lazy';
-  stable?: boolean;
-  update_seq?: boolean;
-}
-
 export type { WriteResult };

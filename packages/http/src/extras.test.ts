@@ -42,9 +42,9 @@ describe('document extras', () => {
   it('view: GET with JSON keys, POST with keys; partitions prefix every path', async () => {
     const { db, fake, last } = setup();
     fake.reply({ status: 200, body: { rows: [] } }, { status: 200, body: { rows: [] } }, { status: 200, body: { docs: [] } });
-    await db.view('app', 'by_type', { startkey: ['a', 1], reduce: false });
+    await db.query('app', 'by_type', { startkey: ['a', 1], reduce: false });
     expect(decodeURIComponent(last().target)).toBe('/db/_design/app/_view/by_type?startkey=["a",1]&reduce=false');
-    await db.partition('sensor 1').view('_design/app', 'v', { keys: [1, 2] });
+    await db.partition('sensor 1').query('_design/app', 'v', { keys: [1, 2] });
     expect(last()).toMatchObject({ method: 'POST', target: '/db/_partition/sensor%201/_design/app/_view/v', body: '{"keys":[1,2]}' });
     await db.partition('p').find({ selector: { a: 1 } });
     expect(last()).toMatchObject({ method: 'POST', target: '/db/_partition/p/_find' });

@@ -39,13 +39,14 @@ import type {
   DesignResponse,
   ListQueryOptions,
   ViewQueryOptions,
+  ViewResponse,
   WriteContextOptions,
 } from '@settee/core';
 import { changesRequest } from './changes-request.js';
 import { callDesignFunction } from './design-requests.js';
-import { viewOptions, withoutUserCtx } from './views-options.js';
+import { withoutUserCtx } from './views-options.js';
 import { copyDoc, getIfNoneMatch, headDoc, queryView, type PartitionInfo } from './database-extras.js';
-import type { ConditionalGet, CopyOptions, ViewOptions, ViewResponse } from './extras-types.js';
+import type { ConditionalGet, CopyOptions } from './extras-types.js';
 import type { HttpClient } from './http-client.js';
 import {
   changesStream,
@@ -407,19 +408,9 @@ export class HttpDatabase implements DatabaseAdapter {
     return copyDoc(this.client, this.#path, sourceId, destinationId, options, call);
   }
 
-  /** Queries a view of a design document (`ddoc` with or without `_design/`). */
-  view<K = JsonValue, V = JsonValue>(
-    ddoc: string,
-    view: string,
-    options: ViewOptions = {},
-    call?: CallOptions,
-  ): Promise<ViewResponse<K, V>> {
-    return queryView<K, V>(this.client, this.#path, ddoc, view, options, call);
-  }
-
-  /** Queries a view (CouchDB's `_view`): the contract's name for {@link HttpDatabase.view}. */
+  /** Queries a view of a design document (`ddoc` with or without `_design/`): CouchDB's `_view`. */
   query<K = JsonValue, V = JsonValue>(ddoc: string, view: string, options: ViewQueryOptions<K> = {}, call?: CallOptions): Promise<ViewResponse<K, V>> {
-    return queryView<K, V>(this.client, this.#path, ddoc, view, viewOptions(options), call);
+    return queryView<K, V>(this.client, this.#path, ddoc, view, options, call);
   }
 
   /** Runs a show function (`_show/{name}[/{docId}]`). */
@@ -431,8 +422,7 @@ export class HttpDatabase implements DatabaseAdapter {
   /** Runs a list function over a view (`_list/{name}/{view}`, or `{ddoc}/{view}` of another design doc). */
   list(ddoc: string, name: string, view: string, options?: ListQueryOptions, request?: DesignRequest, call?: CallOptions): Promise<DesignResponse> {
     const segments = [name, ...view.split('/')];
-    const viewQuery = options === undefined ? undefined : viewOptions(options);
-    return callDesignFunction(this.client, this.#path, { kind: '_list', ddoc, segments, defaultMethod: 'GET', viewQuery }, request, call);
+    return callDesignFunction(this.client, this.#path, { kind: '_list', ddoc, segments, defaultMethod: 'GET', viewQuery: options }, request, call);
   }
 
   /** Runs an update handler (`_update/{name}[/{docId}]`, POST unless `request.method` says otherwise). */
@@ -491,12 +481,8 @@ export class HttpPartition {
     });
   }
 
-  view<K = JsonValue, V = JsonValue>(
-    ddoc: string,
-    view: string,
-    options: ViewOptions = {},
-    call?: CallOptions,
-  ): Promise<ViewResponse<K, V>> {
+  /** Queries a view within the partition (`/_partition/{p}/_design/{ddoc}/_view/{view}`). */
+  query<K = JsonValue, V = JsonValue>(ddoc: string, view: string, options: ViewQueryOptions<K> = {}, call?: CallOptions): Promise<ViewResponse<K, V>> {
     return queryView<K, V>(this.#client, this.#path, ddoc, view, options, call);
   }
 }

@@ -1,15 +1,14 @@
-// The contract's view options as the HTTP view request takes them.
+// The contract's view options as CouchDB's `_view` request takes them.
 import type { ViewQueryOptions } from '@settee/core';
-import type { ViewOptions } from './extras-types.js';
+import type { Query } from './url.js';
 
-/** `update: true|false` becomes CouchDB's `update=true|false`; everything else passes as is. */
-export function viewOptions<K>(options: ViewQueryOptions<K>): ViewOptions {
+/**
+ * `keys` go in a POST body; `update: true|false` becomes CouchDB's `update=true|false`; everything else is a
+ * query parameter (url.ts JSON-encodes keys and ranges).
+ */
+export function viewRequest<K>(options: ViewQueryOptions<K>): { query: Query; keys: readonly K[] | undefined } {
   const { update, keys, ...rest } = options;
-  return {
-    ...(rest as ViewOptions),
-    ...(keys === undefined ? {} : { keys: [...keys] as ViewOptions['keys'] }),
-    ...(update === undefined ? {} : { update: String(update) as ViewOptions['update'] }),
-  };
+  return { query: { ...(rest as Query), ...(update === undefined ? {} : { update: String(update) }) }, keys };
 }
 
 /** Write options without `userCtx`: over HTTP the server's session decides who writes. */
