@@ -1,7 +1,7 @@
 // validate_doc_update, shows, lists and update handlers after shared/couchdb-reference/design_functions.json,
 // through the adapter contract (`put`/`post`/`bulkDocs`, `show`, `list`, `update`) on each backend.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BadRequestError,
   ForbiddenError,
@@ -36,8 +36,6 @@ function step(prefix: string): RecordedStep {
   return found;
 }
 
-/** settee-server's `_view`, `_show`, `_list` and `_update` routes are wired onto the engine after this issue. */
-const ROUTES_PENDING = 'settee-server does not route _view/_show/_list/_update to the engine yet';
 
 const DDOC = step('setup: PUT /db/_design/app').request!.body as JsonObject;
 const DOCS = (step('setup: docs with titles').request!.body as { docs: JsonObject[] }).docs;
@@ -69,9 +67,6 @@ describe.each(backends)('design functions [$name]', (backend) => {
   });
   afterAll(async () => {
     if (db !== undefined) await server.deleteDb(name);
-  });
-  beforeEach((ctx) => {
-    if (backend.name === 'http:settee-server') ctx.skip(ROUTES_PENDING);
   });
 
   describe('validate_doc_update', () => {

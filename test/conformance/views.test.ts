@@ -112,8 +112,6 @@ function withoutSeq(body: JsonObject | ViewResponse): JsonObject {
   return seq === undefined ? rest : { ...rest, update_seq: '<seq>' };
 }
 
-/** settee-server's `_view`, `_show`, `_list` and `_update` routes are wired onto the engine after this issue. */
-const ROUTES_PENDING = 'settee-server does not route _view/_show/_list/_update to the engine yet';
 
 for (const file of ['views.json', 'collation.json']) {
   describe.each(backends)(`views, replayed from ${file} [$name]`, (backend) => {
@@ -126,8 +124,7 @@ for (const file of ['views.json', 'collation.json']) {
     });
 
     for (const { title, db: logical, action } of replayOf(file)) {
-      it(title, async (ctx) => {
-        if (backend.name === 'http:settee-server') ctx.skip(ROUTES_PENDING);
+      it(title, async () => {
         if (action.kind === 'create') {
           const name = `sc_views_${logical}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
           await h.server.createDb(name, { q: 1 });

@@ -3,6 +3,7 @@ import {
   NotFoundError,
   PreconditionFailedError,
   type AllDocsOptions,
+  type BulkDocsOptions,
   type BulkGetOptions,
   type BulkGetRequest,
   type CreateDbOptions,
@@ -21,6 +22,7 @@ import { attachmentRoute } from './attachments.js';
 import { changesRoute } from './changes.js';
 import { isUsersDb, locationOf, type DbTarget } from './db-target.js';
 import { DESIGN_ENDPOINTS, designEndpoint } from './design.js';
+import { userContextOf } from './design-user-ctx.js';
 import { documentRoute, postDoc, prepareForWrite } from './documents.js';
 import { explainRoute, findRoute, indexRoute } from './find.js';
 
@@ -219,7 +221,8 @@ async function bulkDocs(ctx: RequestContext, target: DbTarget): Promise<void> {
       docs = await Promise.all(docs.map((doc) => (isObject(doc) ? prepareForWrite(ctx, target, doc) : doc)));
     }
   }
-  const options = body['new_edits'] === undefined ? {} : { new_edits: body['new_edits'] as boolean };
+  const options: BulkDocsOptions = { userCtx: userContextOf(ctx, target) };
+  if (body['new_edits'] !== undefined) options.new_edits = body['new_edits'] as boolean;
   const results = await target.db.bulkDocs(docs as DocumentInput<JsonObject>[], options);
   sendJson(ctx, 201, results);
 }

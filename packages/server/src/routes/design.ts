@@ -1,6 +1,8 @@
 import { NotImplementedDesignError } from './not-implemented.js';
 import type { RequestContext } from '../http/context.js';
 import type { DbTarget } from './db-target.js';
+import { listRoute, showRoute, updateRoute } from './design-functions.js';
+import { viewRoute } from './design-view.js';
 
 /**
  * A handler of a design document's function endpoint (`_view`, `_show`, `_list`, `_update`...): it gets the
@@ -9,11 +11,16 @@ import type { DbTarget } from './db-target.js';
 export type DesignHandler = (ctx: RequestContext, target: DbTarget, ddoc: string, rest: readonly string[]) => Promise<void>;
 
 /**
- * Where design-document endpoints are registered. The engine's views, shows, lists and updates are being added by
- * the design-documents issue; their routes go here (`designHandlers.set('_view', ...)`), and the router needs no
- * other change. Until one is registered the endpoint answers 501 `not_implemented`.
+ * Where design-document endpoints are registered: `_view`, `_show`, `_list` and `_update` run on the engine
+ * (`design-view.ts`, `design-functions.ts`); another endpoint can be added with `designHandlers.set(...)` and the
+ * router needs no other change. An endpoint with no handler (`_info`, `_rewrite`...) answers 501 `not_implemented`.
  */
-export const designHandlers = new Map<string, DesignHandler>();
+export const designHandlers = new Map<string, DesignHandler>([
+  ['_view', viewRoute],
+  ['_show', showRoute],
+  ['_list', listRoute],
+  ['_update', updateRoute],
+]);
 
 /** Segments after `_design/{name}/` that name a function endpoint rather than an attachment. */
 export const DESIGN_ENDPOINTS: ReadonlySet<string> = new Set([

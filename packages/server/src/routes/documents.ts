@@ -16,6 +16,7 @@ import { documentFromMultipart, documentToMultipart, jsonParts, newBoundary } fr
 import { parseQuery, type QueryOptions } from '../http/query.js';
 import { sendBytes, sendJson, sendNotModified } from '../http/respond.js';
 import { isUsersDb, locationOf, type DbTarget } from './db-target.js';
+import { userContextOf } from './design-user-ctx.js';
 
 const NOT_AN_OBJECT = 'Document must be a JSON object';
 
@@ -98,7 +99,7 @@ async function putDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
   const body = await readDocBody(ctx);
   if (!isObject(body)) throw new BadRequestError(NOT_AN_OBJECT);
   const doc = await prepareForWrite(ctx, target, { ...body, _id: id });
-  const options: PutOptions = {};
+  const options: PutOptions = { userCtx: userContextOf(ctx, target) };
   const rev = revOf(ctx, query);
   if (rev !== undefined) options.rev = rev;
   if (query['new_edits'] !== undefined) options.new_edits = query['new_edits'] as boolean;
@@ -120,7 +121,7 @@ export async function postDoc(ctx: RequestContext, target: DbTarget): Promise<vo
   if (typeof body['_id'] === 'string') guardDesign(target, body['_id']);
   const doc = await prepareForWrite(ctx, target, body);
   const query = parseQuery(ctx.rawQuery);
-  const result = await target.db.post(doc as DocumentInput<JsonObject>);
+  const result = await target.db.post(doc as DocumentInput<JsonObject>, { userCtx: userContextOf(ctx, target) });
   if (query['batch'] === 'ok') {
     sendJson(ctx, 202, { ok: true, id: result.id });
     return;
@@ -142,7 +143,7 @@ async function deleteDoc(ctx: RequestContext, target: DbTarget, id: string): Pro
     await target.db.get(id);
     throw new ConflictError('Document update conflict.');
   }
-  const result = await target.db.remove(id, rev);
+  const result = await target.db.remove(id, rev, { userCtx: userContextOf(ctx, target) });
   sendJson(ctx, 200, result, id.startsWith('_local/') ? {} : { ETag: `"${result.rev}"` });
 }
 
@@ -171,7 +172,7 @@ async function copyDoc(ctx: RequestContext, target: DbTarget, id: string): Promi
     _id: destination.id,
     ...(destination.rev === undefined ? {} : { _rev: destination.rev }),
   });
-  const result = await target.db.put(copy as DocumentInput<JsonObject> & { _id: string });
+  const result = await target.db.put(copy as DocumentInput<JsonObject> & { _id: string }, { userCtx: userContextOf(ctx, target) });
   sendJson(ctx, 201, result, { ETag: `"${result.rev}"`, Location: locationOf(ctx, target.name, result.id) });
 }
 
