@@ -75,10 +75,16 @@ export function nanoClient(url: string, dbs: BenchDbs): BenchClient {
 export function bareNodeHttp(url: string, dbs: BenchDbs): BenchClient {
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const base = new URL(url);
+  // Credentials in the URL (settee-server's admin) become Basic auth on every request, as the libraries send them.
+  const authorization =
+    base.username === ''
+      ? undefined
+      : `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`;
   const send = <T>(method: string, path: string, body?: unknown): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const headers: Record<string, string> = { accept: 'application/json' };
+      if (authorization !== undefined) headers['authorization'] = authorization;
       if (payload !== undefined) {
         headers['content-type'] = 'application/json';
         headers['content-length'] = String(payload.byteLength);

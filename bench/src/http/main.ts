@@ -1,12 +1,15 @@
 /**
- * `npm run http --workspace=bench`: per-operation cost of @settee/http beside nano 11 on the same server, in one
- * run (pouchdb-server started for it, or COUCHDB_URL). Clients take turns step by step, so that drift of the machine
- * and of the server hits all alike; the median of the rounds is reported. A report: nothing asserts timings.
+ * `npm run http --workspace=bench`: per-operation cost of @settee/http beside nano 11 on the same server, run on two
+ * servers one after the other: pouchdb-server started for it (or COUCHDB_URL), then settee-server (BENCH_SERVERS
+ * keeps only some). pouchdb-server's own cost per request hides most of what a client costs; settee-server's is
+ * smaller, so its table shows the clients' differences more plainly. Clients take turns step by step, so that drift
+ * of the machine and of the server hits all alike; the median of the rounds is reported. A report: nothing asserts
+ * timings.
  */
 import { cpus, loadavg } from 'node:os';
 import { createHttpAdapter } from '@settee/http';
 import { bareNodeHttp, nanoClient, setteeFetch, setteeNode, type BenchClient, type Song } from './clients.js';
-import { benchServer } from './server.js';
+import { wantedServers, type BenchServer } from './server.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const SEQUENTIAL = 300;
@@ -123,8 +126,8 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-async function main(): Promise<void> {
-  const server = await benchServer();
+/** The whole bench on one server: loads it, measures every client, prints the two tables, cleans up. */
+async function benchOn(server: BenchServer): Promise<void> {
   const stamp = Date.now().toString(36);
   const dbs = { read: `bench_http_read_${stamp}`, write: `bench_http_write_${stamp}` };
   const admin = createHttpAdapter({ url: server.url });
@@ -211,7 +214,20 @@ async function main(): Promise<void> {
     for (const name of [dbs.read, dbs.write]) await admin.deleteDb(name).catch(() => undefined);
     await admin.close();
     for (const client of clients) await client.close();
-    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const starts = wantedServers();
+  for (const [index, start] of starts.entries()) {
+    // One server at a time: the one measured is the only one running.
+    const server = await start();
+    try {
+      if (index > 0) console.log('');
+      await benchOn(server);
+    } finally {
+      await server.stop();
+    }
   }
 }
 
