@@ -1,9 +1,10 @@
 // The changes feed (normal, longpoll, live), after shared/couchdb-reference/changes.json.
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, NotFoundError, type ChangesRow, type DatabaseAdapter } from '@settee/core';
+import { BadRequestError, NotFoundError, type ChangesRow, type DatabaseAdapter, type Seq } from '@settee/core';
 import { backends } from './backends.js';
 import { expectCouchError } from './expect-couch-error.js';
 import { useBackend } from './harness.js';
+import { hasQuirk } from './quirks.js';
 import { sleep, waitFor } from './timing.js';
 
 const REV = {
@@ -39,25 +40,30 @@ const DOCS = {
   app: { _id: '_design/app', _rev: REV.app, ...APP },
 };
 
-/** changes.json steps 2-7: d1..d3, d1 updated, d2 deleted, "conf" conflicted, a design doc and a _local doc. */
-async function writeFixture(db: DatabaseAdapter): Promise<void> {
-  expect(
-    await db.bulkDocs([
-      { _id: 'd1', type: 'x', v: 1 },
-      { _id: 'd2', type: 'y', v: 2 },
-      { _id: 'd3', type: 'x', v: 3 },
-    ]),
-  ).toStrictEqual([
-    { ok: true, id: 'd1', rev: '1-53bb45222f0ad689b97e55700b6c2819' },
-    { ok: true, id: 'd2', rev: '1-8f54c498d33d5b5781e91319ee3b7d0c' },
-    { ok: true, id: 'd3', rev: REV.d3 },
+/**
+ * changes.json steps 2-7: d1..d3, d1 updated, d2 deleted, "conf" conflicted, a design doc and a _local doc. With
+ * `recordedRevs` false the revisions the server makes are used as they come (pouchdb-server hashes its own way).
+ */
+async function writeFixture(db: DatabaseAdapter, recordedRevs = true): Promise<void> {
+  const created = await db.bulkDocs([
+    { _id: 'd1', type: 'x', v: 1 },
+    { _id: 'd2', type: 'y', v: 2 },
+    { _id: 'd3', type: 'x', v: 3 },
   ]);
-  expect(await db.put({ _id: 'd1', _rev: '1-53bb45222f0ad689b97e55700b6c2819', type: 'x', v: 11 })).toStrictEqual({
-    ok: true,
-    id: 'd1',
-    rev: REV.d1,
-  });
-  expect(await db.remove('d2', '1-8f54c498d33d5b5781e91319ee3b7d0c')).toStrictEqual({ ok: true, id: 'd2', rev: REV.d2 });
+  if (recordedRevs) {
+    expect(created).toStrictEqual([
+      { ok: true, id: 'd1', rev: '1-53bb45222f0ad689b97e55700b6c2819' },
+      { ok: true, id: 'd2', rev: '1-8f54c498d33d5b5781e91319ee3b7d0c' },
+      { ok: true, id: 'd3', rev: REV.d3 },
+    ]);
+  }
+  const [d1, d2] = created.map((result) => ('rev' in result ? result.rev : ''));
+  const updated = await db.put({ _id: 'd1', _rev: d1, type: 'x', v: 11 });
+  const removed = await db.remove('d2', d2 ?? '');
+  if (recordedRevs) {
+    expect(updated).toStrictEqual({ ok: true, id: 'd1', rev: REV.d1 });
+    expect(removed).toStrictEqual({ ok: true, id: 'd2', rev: REV.d2 });
+  }
   expect(
     await db.bulkDocs(
       [
@@ -67,8 +73,10 @@ async function writeFixture(db: DatabaseAdapter): Promise<void> {
       { new_edits: false },
     ),
   ).toStrictEqual([]);
-  expect(await db.put({ _id: '_design/app', ...APP })).toStrictEqual({ ok: true, id: '_design/app', rev: REV.app });
-  expect(await db.put({ _id: '_local/l1', v: 1 })).toStrictEqual({ ok: true, id: '_local/l1', rev: '0-1' });
+  const app = await db.put({ _id: '_design/app', ...APP });
+  if (recordedRevs) expect(app).toStrictEqual({ ok: true, id: '_design/app', rev: REV.app });
+  const local = await db.put({ _id: '_local/l1', v: 1 });
+  if (recordedRevs) expect(local).toStrictEqual({ ok: true, id: '_local/l1', rev: '0-1' });
 }
 
 function withoutSeqs(rows: readonly ChangesRow[]): Change[] {
@@ -88,6 +96,29 @@ describe.each(backends)('changes [$name]', (backend) => {
     const db = await h.createDb('changes');
     await writeFixture(db);
     return db;
+  }
+
+  /**
+   * The fixture with whatever revisions the server makes, and its unfiltered feed by id: filtered feeds are checked
+   * against those rows (seqs included), which the tests above hold to the recorded answers.
+   */
+  async function looseFixture(): Promise<{ db: DatabaseAdapter; row: (id: string) => ChangesRow; end: Seq }> {
+    const db = await h.createDb('changes');
+    await writeFixture(db, false);
+    const all = await db.changes({ include_docs: true });
+    const rows = new Map(all.results.map((entry) => [entry.id, entry]));
+    const row = (id: string): ChangesRow => {
+      const found = rows.get(id);
+      if (!found) throw new Error(`${id} is not in the feed`);
+      const { doc: _doc, ...rest } = found;
+      return rest;
+    };
+    return { db, row, end: all.last_seq };
+  }
+
+  /** The document the unfiltered feed gave for `id` (include_docs). */
+  async function docOf(db: DatabaseAdapter, id: string): Promise<ChangesRow['doc']> {
+    return (await db.changes({ include_docs: true })).results.find((entry) => entry.id === id)?.doc;
   }
 
   describe('normal feed', () => {
@@ -237,6 +268,103 @@ describe.each(backends)('changes [$name]', (backend) => {
       );
       await expectCouchError(db.changes({ filter: 'nodesign/x' }), NotFoundError, 404, 'not_found', 'missing');
     });
+
+    it('a design-document filter gets query_params as req.query', async () => {
+      const { db, row, end } = await looseFixture();
+      // Recorded: filter=app/typed&type=y.
+      const typed = await db.changes({ filter: 'app/typed', query_params: { type: 'y' } });
+      expect(typed.results).toStrictEqual([row('conf')]);
+      expect(typed.last_seq).toStrictEqual(end);
+      if (!hasQuirk(backend, 'changes-without-pending')) expect(typed.pending).toBe(0);
+      // Derived: without `type` the filter falls back to "x"; conf's losing leaf ("x") is not looked at.
+      const fallback = await db.changes({ filter: 'app/typed', include_docs: true });
+      expect(fallback.results).toStrictEqual([
+        { ...row('d3'), doc: await docOf(db, 'd3') },
+        { ...row('d1'), doc: await docOf(db, 'd1') },
+      ]);
+      const limited = await db.changes({ filter: 'app/typed', query_params: { type: 'x' }, limit: 1 });
+      expect(limited.results).toStrictEqual([row('d3')]);
+      const rest = await db.changes({ filter: 'app/typed', query_params: { type: 'x' }, since: limited.last_seq });
+      expect(rest.results).toStrictEqual([row('d1')]);
+    });
+
+    it('_view keeps the documents the map function emits for', async () => {
+      const { db, row, end } = await looseFixture();
+      // Recorded: filter=_view&view=app/by_type (the tombstone and the design doc have no type).
+      const answer = await db.changes({ filter: '_view', view: 'app/by_type' });
+      expect(answer.results).toStrictEqual([row('d3'), row('d1'), row('conf')]);
+      expect(answer.last_seq).toStrictEqual(end);
+      if (!hasQuirk(backend, 'changes-without-pending')) expect(answer.pending).toBe(0);
+    });
+
+    it('judges each leaf with style all_docs; a function sees _conflicts and at most 20 _revisions', async () => {
+      // Derived from CouchDB's couch_changes (open_revs with [deleted, conflicts], filter_revs) and
+      // couch_query_servers (docs go to the query server with `revs`, cut to query_server_config/revs_limit = 20).
+      const db = await h.createDb('leaves');
+      const loser = '1-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+      const winner = '1-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+      const hashes = Array.from({ length: 25 }, (_, i) => String(25 - i).padStart(32, '0'));
+      await db.bulkDocs(
+        [
+          { _id: 'c', _rev: loser, type: 'x' },
+          { _id: 'c', _rev: winner, type: 'y' },
+          { _id: 'long', _rev: `25-${hashes[0]}`, _revisions: { start: 25, ids: hashes }, type: 'z' },
+        ],
+        { new_edits: false },
+      );
+      await db.put({
+        _id: '_design/f',
+        filters: {
+          typed: 'function (doc, req) { return doc.type === req.query.type; }',
+          conflicted: 'function (doc) { return Array.isArray(doc._conflicts) && doc._revisions.ids.length === 1; }',
+          history: 'function (doc) { return doc._revisions.start === 25 && doc._revisions.ids.length === 20; }',
+        },
+      });
+      const ids = async (options: Parameters<DatabaseAdapter['changes']>[0]): Promise<Change[]> =>
+        withoutSeqs((await db.changes(options)).results);
+      expect(await ids({ filter: 'f/typed', query_params: { type: 'x' } })).toStrictEqual([]);
+      expect(await ids({ filter: 'f/typed', query_params: { type: 'x' }, style: 'all_docs' })).toStrictEqual([
+        { id: 'c', changes: [{ rev: loser }] },
+      ]);
+      expect(await ids({ filter: 'f/typed', query_params: { type: 'y' }, style: 'all_docs' })).toStrictEqual([
+        { id: 'c', changes: [{ rev: winner }] },
+      ]);
+      expect(await ids({ filter: 'f/conflicted' })).toStrictEqual([{ id: 'c', changes: [{ rev: winner }] }]);
+      // Each leaf opened on its own has no _conflicts.
+      expect(await ids({ filter: 'f/conflicted', style: 'all_docs' })).toStrictEqual([]);
+      expect(await ids({ filter: 'f/history' })).toStrictEqual([{ id: 'long', changes: [{ rev: `25-${hashes[0]}` }] }]);
+      expect(await ids({ filter: '_selector', selector: { _conflicts: { $exists: true } } })).toStrictEqual([
+        { id: 'c', changes: [{ rev: winner }] },
+      ]);
+      expect(await ids({ filter: '_selector', selector: { type: 'x' }, style: 'all_docs' })).toStrictEqual([
+        { id: 'c', changes: [{ rev: loser }] },
+      ]);
+    });
+
+    it('answers 404 for a missing filter function or view and 400 without a view', async () => {
+      const { db } = await looseFixture();
+      // Recorded.
+      await expectCouchError(db.changes({ filter: 'app/missing' }), NotFoundError, 404, 'not_found', 'missing json key: missing');
+      // Derived from CouchDB's chttpd_changes: the view is looked up like the filter function, by JSON path.
+      await expectCouchError(
+        db.changes({ filter: '_view', view: 'app/nope' }),
+        NotFoundError,
+        404,
+        'not_found',
+        'missing json key: nope',
+      );
+      await expectCouchError(db.changes({ filter: '_view', view: 'nodesign/v' }), NotFoundError, 404, 'not_found', 'missing');
+      await expectCouchError(
+        db.changes({ filter: '_view' }),
+        BadRequestError,
+        400,
+        'bad_request',
+        '`view` filter parameter is not provided.',
+      );
+      const plain = await h.createDb('plain');
+      await plain.put({ _id: '_design/plain', language: 'javascript' });
+      await expectCouchError(plain.changes({ filter: 'plain/f' }), NotFoundError, 404, 'not_found', 'missing json key: filters');
+    });
   });
 
   describe('longpoll', () => {
@@ -344,6 +472,46 @@ describe.each(backends)('changes [$name]', (backend) => {
         ]);
       } finally {
         subscription.unsubscribe();
+      }
+    });
+
+    it('applies a design-document filter with query_params and a _view filter to later writes', async () => {
+      const { db } = await looseFixture();
+      const end = (await db.changes()).last_seq;
+      const typed: ChangesRow[] = [];
+      const viewed: ChangesRow[] = [];
+      const errors: unknown[] = [];
+      const s1 = db
+        .liveChanges({ since: end, filter: 'app/typed', query_params: { type: 'z' } })
+        .subscribe({ next: (row) => typed.push(row), error: (err: unknown) => errors.push(err) });
+      const s2 = db
+        .liveChanges({ since: end, filter: '_view', view: 'app/by_type', include_docs: true })
+        .subscribe({ next: (row) => viewed.push(row), error: (err: unknown) => errors.push(err) });
+      try {
+        await db.put({ _id: 'untyped', v: 1 });
+        const x = await db.put({ _id: 'typed-x', type: 'x' });
+        const z = await db.put({ _id: 'typed-z', type: 'z' });
+        await waitFor(() => typed.length >= 1 && viewed.length >= 2, 'the filtered live changes');
+        await sleep(50);
+        expect(withoutSeqs(typed)).toStrictEqual([{ id: 'typed-z', changes: [{ rev: z.rev }] }]);
+        expect(withoutSeqs(viewed)).toStrictEqual([
+          { id: 'typed-x', changes: [{ rev: x.rev }], doc: { _id: 'typed-x', _rev: x.rev, type: 'x' } },
+          { id: 'typed-z', changes: [{ rev: z.rev }], doc: { _id: 'typed-z', _rev: z.rev, type: 'z' } },
+        ]);
+        expect(errors).toStrictEqual([]);
+      } finally {
+        s1.unsubscribe();
+        s2.unsubscribe();
+      }
+    });
+
+    it('fails with 404 when the design document or filter function is missing', async () => {
+      const { db } = await looseFixture();
+      for (const [filter, reason] of [['nodesign/x', 'missing'], ['app/missing', 'missing json key: missing']] as const) {
+        const failure = new Promise<unknown>((resolve) => {
+          db.liveChanges({ since: 0, filter }).subscribe({ next: () => resolve('a row'), error: resolve, complete: () => resolve('completed') });
+        });
+        await expectCouchError(Promise.reject(await failure), NotFoundError, 404, 'not_found', reason);
       }
     });
 

@@ -17,6 +17,17 @@ const POUCHDB_SERVER = {
     differs: 'an inline attachment with neither data nor stub crashes the whole server process (binaryMd5 of undefined)',
     tests: ["attachments: rejects 'neither data nor stub' with 400 Invalid attachment data"],
   },
+  'crashes-on-changes-filter-errors': {
+    differs: 'a `_changes` request whose design-document or `_view` filter fails (missing design document, function or view) answers 404 "missing", then crashes the whole server process (an unhandled error event in pouchdb-changes-filter)',
+    tests: [
+      'changes: answers 404 for a missing filter function or view and 400 without a view',
+      'changes: fails with 404 when the design document or filter function is missing',
+    ],
+  },
+  'changes-filter-on-winner-only': {
+    differs: 'changes filters look at the winning revision only: with style all_docs a losing leaf that passes is left out when the winner fails',
+    tests: ['changes: judges each leaf with style all_docs; a function sees _conflicts and at most 20 _revisions'],
+  },
   'rev-hashes': {
     differs: "revision ids are the md5 of PouchDB's own JSON of the body, not CouchDB's hash, so every recorded revision differs (and recorded revisions given back as `_rev` conflict)",
     tests: [

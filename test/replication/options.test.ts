@@ -54,18 +54,6 @@ describe('replication options on the engine', () => {
     expect((await untilComplete(replicate(source, untracked, { checkpoint: false }))).stats.missing_checked).toBe(none.stats.missing_checked);
   });
 
-  it('fails with the typed error of a source that cannot run a design-document filter, without retrying', async () => {
-    const source = await fresh('src');
-    const target = await fresh('tgt');
-    await source.put({ _id: '_design/app', filters: { even: 'function (doc) { return doc.i % 2 === 0; }' } });
-    const events: ReplicationEvent[] = [];
-    const run = replicate(source, target, { filter: 'app/even' });
-    const log = new EventLog(run);
-    await expect(log.next((event) => event.type === 'complete')).rejects.toMatchObject({ status: 400 });
-    events.push(...log.events);
-    expect(events.filter((event) => event.type === 'error')).toEqual([expect.objectContaining({ retrying: false })]);
-  });
-
   it('stops a one-shot run when unsubscribed: no event after, and the next run resumes from the checkpoint', async () => {
     const source = await fresh('src');
     const target = await fresh('tgt');

@@ -1,18 +1,34 @@
-import { BadRequestError, NotFoundError, isJsonObject, type ChangesOptions, type Document } from '@settee/core';
+import { BadRequestError, NotFoundError, isJsonObject, type ChangesOptions, type Document, type Revisions } from '@settee/core';
 import { normalizeSelector } from '@settee/core';
+import { designChangesFilter, viewChangesFilter } from '../design/changes-filters.js';
+import { loadDesignDoc } from '../design/design-docs.js';
 import { compileSelector } from '../mango/index.js';
+import { historyOf, sortedLeaves } from '../revs/rev-tree.js';
+import type { Storage } from '../storage/storage.js';
+import { buildDoc } from './build-doc.js';
+import type { DbContext } from './db-context.js';
 import { DESIGN_PREFIX } from './doc-ids.js';
+import { loadRevBody } from './load-record.js';
+import type { DocRecord } from './records.js';
 
 /** A changes filter: decides per entry, loading the document only when it needs it. */
 export interface ChangesFilter {
   /** `_doc_ids` and `_design` scan differently in CouchDB: their `pending` is what the scan did not return. */
   readonly countsRemainder: boolean;
   readonly needsDoc: boolean;
+  /** Design-document functions see `_revisions` (the query server gets docs with their history). */
+  readonly withRevisions?: boolean;
   accepts(id: string, doc: Document | undefined): boolean;
 }
 
-/** Builds the filter named by `options.filter`, or undefined for an unfiltered feed. Throws CouchDB's errors. */
-export function buildChangesFilter(options: ChangesOptions, findDesignDoc: (id: string) => Document | undefined): ChangesFilter | undefined {
+/** CouchDB's `query_server_config/revs_limit`: the history a design function sees is cut to this many ids. */
+const QUERY_SERVER_REVS_LIMIT = 20;
+
+/**
+ * Builds the filter named by `options.filter`, or undefined for an unfiltered feed. Throws CouchDB's errors; a
+ * design-document filter (`_view`, `ddoc/name`) is looked up here, so a missing one fails before the feed starts.
+ */
+export function buildChangesFilter(options: ChangesOptions, ctx: DbContext): ChangesFilter | undefined {
   const name = options.filter;
   if (name === undefined || name === '') return undefined;
   switch (name) {
@@ -31,20 +47,62 @@ export function buildChangesFilter(options: ChangesOptions, findDesignDoc: (id: 
       const matches = compileSelector(normalizeSelector(options.selector));
       return { countsRemainder: false, needsDoc: true, accepts: (_id, doc) => doc !== undefined && matches(doc) };
     }
-    case '_view':
-      throw new BadRequestError('The `_view` changes filter needs views, which the engine does not serve yet.', { error: 'not_implemented' });
-    default:
-      return designFilter(name, findDesignDoc);
+    case '_view': {
+      if (typeof options.view !== 'string' || options.view === '') throw new BadRequestError('`view` filter parameter is not provided.');
+      const [ddoc, view] = designPath(options.view, '`view` must be of the form `designname/viewname`');
+      requireMember(ctx, ddoc, 'views', view);
+      return { ...viewChangesFilter(ctx, `${ddoc}/${view}`), withRevisions: true };
+    }
+    default: {
+      if (name.startsWith('_')) throw new BadRequestError('unknown builtin filter name');
+      // CouchDB splits the name on "/" dropping empty parts; a name of slashes only is an unfiltered feed.
+      if (/^\/+$/.test(name)) return undefined;
+      const [ddoc, fn] = designPath(name, '`filter` must be of the form `designname/filtername`');
+      requireMember(ctx, ddoc, 'filters', fn);
+      return { ...designChangesFilter(ctx, `${ddoc}/${fn}`, options, options.query_params), withRevisions: true };
+    }
   }
 }
 
-/** `ddoc/name` filters: CouchDB checks the design document and the function exist before anything else. */
-function designFilter(name: string, findDesignDoc: (id: string) => Document | undefined): never {
-  const match = /^([^/]+)\/([^/]+)$/.exec(name);
-  if (!match) throw new BadRequestError('`filter` must be of the form `designname/filtername`');
-  const ddoc = findDesignDoc(`${DESIGN_PREFIX}${match[1]}`);
-  if (!ddoc) throw new NotFoundError('missing');
-  const filters = ddoc['filters'];
-  if (!isJsonObject(filters) || typeof filters[match[2]!] !== 'string') throw new NotFoundError(`missing json key: ${match[2]}`);
-  throw new BadRequestError(`Design document filter functions (${name}) are not served by the engine yet.`, { error: 'not_implemented' });
+/** `ddoc/name` split as CouchDB splits it (empty parts dropped); anything but two parts is a 400. */
+function designPath(path: string, malformed: string): [string, string] {
+  const parts = path.split('/').filter((part) => part !== '');
+  if (parts.length !== 2) throw new BadRequestError(malformed);
+  return [parts[0]!, parts[1]!];
+}
+
+/**
+ * CouchDB checks the design document, then `section.name` in it, before the feed starts: 404 `missing`/`deleted`
+ * for the document, `missing json key: <key>` for the first member that is absent.
+ */
+function requireMember(ctx: DbContext, ddoc: string, section: string, name: string): void {
+  const { doc } = loadDesignDoc(ctx, ddoc);
+  const members = doc[section];
+  if (members === undefined) throw new NotFoundError(`missing json key: ${section}`);
+  if (!isJsonObject(members)) throw new NotFoundError('json_mismatch');
+  if (members[name] === undefined) throw new NotFoundError(`missing json key: ${name}`);
+}
+
+/**
+ * The revisions of a changed document that a document-reading filter lets through, as CouchDB's `open_revs` +
+ * `filter_revs` do: with `main_only` the winner, opened with its `_conflicts`; with `all_docs` every leaf, each
+ * opened on its own (so without `_conflicts`), and only the leaves that pass are listed.
+ */
+export function passingRevs(storage: Storage, record: DocRecord, allDocs: boolean, filter: ChangesFilter): string[] {
+  const leaves = sortedLeaves(record.tree);
+  const opened = allDocs ? leaves : leaves.slice(0, 1);
+  const conflicts = allDocs ? undefined : leaves.slice(1).filter((leaf) => !leaf.deleted).map((leaf) => leaf.rev);
+  const passing: string[] = [];
+  for (const leaf of opened) {
+    const body = loadRevBody(storage, record, leaf.rev);
+    if (body === undefined) continue;
+    const revisions = filter.withRevisions ? limitHistory(historyOf(record.tree, leaf.rev)) : undefined;
+    const doc = buildDoc(storage, record.id, leaf.rev, leaf.deleted, body, { conflicts, revisions });
+    if (filter.accepts(record.id, doc)) passing.push(leaf.rev);
+  }
+  return passing;
+}
+
+function limitHistory(history: Revisions): Revisions {
+  return history.ids.length <= QUERY_SERVER_REVS_LIMIT ? history : { start: history.start, ids: history.ids.slice(0, QUERY_SERVER_REVS_LIMIT) };
 }

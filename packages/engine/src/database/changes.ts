@@ -2,9 +2,8 @@ import { BadRequestError, type ChangesOptions, type ChangesResponse, type Change
 import { sortedLeaves } from '../revs/rev-tree.js';
 import type { Storage } from '../storage/storage.js';
 import { buildDoc } from './build-doc.js';
-import { buildChangesFilter, type ChangesFilter } from './changes-filter.js';
-import type { DbMeta } from './db-context.js';
-import { findLiveDoc } from './read-doc.js';
+import { buildChangesFilter, passingRevs, type ChangesFilter } from './changes-filter.js';
+import type { DbContext, DbMeta } from './db-context.js';
 import { decodeRecord, decodeRecordBody, decodeRecordHead, seqKey, SPACE, type DocRecord } from './records.js';
 
 const PAGE = 512;
@@ -43,8 +42,9 @@ export interface ChangesScan {
  * One normal changes request: each document once, at its latest seq, in seq order (or reversed). `last_seq` is
  * the last seq the scan covered, so a filtered feed still advances past documents it skipped.
  */
-export function readChanges(storage: Storage, meta: DbMeta, options: ChangesOptions): ChangesResponse {
-  const filter = buildChangesFilter(options, (id) => findLiveDoc(storage, id));
+export function readChanges(ctx: DbContext, options: ChangesOptions): ChangesResponse {
+  const { storage, meta } = ctx;
+  const filter = buildChangesFilter(options, ctx);
   const scan = scanChanges(storage, meta, options, filter);
   return finish(storage, meta, scan, filter, options.descending === true, options.limit ?? Infinity);
 }
@@ -106,15 +106,19 @@ function toRow(storage: Storage, seq: number, id: string, options: ChangesOption
   const text = storage.get(SPACE.docs, id) ?? storage.get(SPACE.tombs, id);
   if (text === undefined) return undefined;
   const head = decodeRecordHead(text);
-  const needsTree = options.style === 'all_docs' || (options.include_docs === true && options.conflicts === true);
+  const allDocs = options.style === 'all_docs';
+  const needsTree = allDocs || (options.include_docs === true && options.conflicts === true) || filter?.needsDoc === true;
   const record = needsTree ? decodeRecord(id, text) : undefined;
-  const needsDoc = options.include_docs === true || filter?.needsDoc === true;
-  const doc = needsDoc ? changedDoc(storage, id, head.winner, head.deleted, text, record, options) : undefined;
-  if (filter?.needsDoc && !filter.accepts(id, doc)) return undefined;
-  const revs = record && options.style === 'all_docs' ? sortedLeaves(record.tree).map((leaf) => leaf.rev) : [head.winner];
+  let revs: string[];
+  if (filter?.needsDoc && record) {
+    revs = passingRevs(storage, record, allDocs, filter);
+    if (revs.length === 0) return undefined;
+  } else {
+    revs = record && allDocs ? sortedLeaves(record.tree).map((leaf) => leaf.rev) : [head.winner];
+  }
   const row: ChangesRow = { seq: String(seq), id, changes: revs.map((rev) => ({ rev })) };
   if (head.deleted) row.deleted = true;
-  if (options.include_docs && doc) row.doc = doc;
+  if (options.include_docs) row.doc = changedDoc(storage, id, head.winner, head.deleted, text, record, options);
   return row;
 }
 

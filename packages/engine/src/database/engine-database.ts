@@ -196,20 +196,15 @@ export class EngineDatabase implements DatabaseAdapter {
 
   async changes(options: ChangesOptions = {}): Promise<ChangesResponse> {
     const { ctx, signal } = this.open;
-    const first = readChanges(ctx.storage, ctx.meta, options);
+    const first = readChanges(ctx, options);
     if (options.feed !== 'longpoll' || first.results.length > 0) return first;
     const committed = await waitForCommit(signal, options.timeout ?? 60_000);
     if (!committed) return first;
-    return readChanges(this.ctx.storage, this.ctx.meta, { ...options, since: first.last_seq });
+    return readChanges(this.ctx, { ...options, since: first.last_seq });
   }
 
   liveChanges(options: LiveChangesOptions = {}): Observable<ChangesRow> {
-    return liveChanges(
-      () => this.ctx.storage,
-      () => this.ctx.meta,
-      this.open.signal,
-      options,
-    );
+    return liveChanges(() => this.ctx, this.open.signal, options);
   }
 
   async revsDiff(request: RevsDiffRequest): Promise<RevsDiffResponse> {

@@ -1,11 +1,9 @@
 import { Observable } from 'rxjs';
 import type { ChangesOptions, ChangesRow, LiveChangesOptions } from '@settee/core';
 import type { CommitSignal } from './commit-signal.js';
-import type { DbMeta } from './db-context.js';
+import type { DbContext } from './db-context.js';
 import { buildChangesFilter, type ChangesFilter } from './changes-filter.js';
 import { checkChangesOptions, parseSince, scanChanges } from './changes.js';
-import type { Storage } from '../storage/storage.js';
-import { findLiveDoc } from './read-doc.js';
 
 const PAGE = 256;
 
@@ -16,8 +14,7 @@ const PAGE = 256;
  * at subscription; the feed completes when the database is closed or deleted.
  */
 export function liveChanges(
-  storage: () => Storage,
-  meta: () => DbMeta,
+  context: () => DbContext,
   signal: CommitSignal,
   options: LiveChangesOptions,
 ): Observable<ChangesRow> {
@@ -27,8 +24,9 @@ export function liveChanges(
     let filter: ChangesFilter | undefined;
     try {
       checkChangesOptions(base);
-      filter = buildChangesFilter(base, (id) => findLiveDoc(storage(), id));
-      since = parseSince(options.since, meta());
+      const ctx = context();
+      filter = buildChangesFilter(base, ctx);
+      since = parseSince(options.since, ctx.meta);
     } catch (error) {
       subscriber.error(error);
       return undefined;
@@ -40,7 +38,8 @@ export function liveChanges(
       scheduled = false;
       if (closed) return;
       try {
-        const scan = scanChanges(storage(), meta(), { ...base, since }, filter);
+        const ctx = context();
+        const scan = scanChanges(ctx.storage, ctx.meta, { ...base, since }, filter);
         since = scan.lastScanned;
         for (const row of scan.results) {
           if (closed) return;

@@ -25,7 +25,14 @@ async function feedOptions(ctx: RequestContext): Promise<QueryOptions> {
   } else if (!isRead(ctx)) {
     throw methodNotAllowed('GET,HEAD,POST');
   }
+  const filter = options['filter'];
+  if (typeof filter === 'string' && !filter.startsWith('_')) options['query_params'] = rawQuery(ctx.rawQuery);
   return options;
+}
+
+/** A design-document filter gets every query parameter as text in `req.query`, as CouchDB gives it. */
+function rawQuery(raw: string): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(raw));
 }
 
 function feedOf(options: QueryOptions): Feed {
