@@ -249,6 +249,22 @@ describe('validate_doc_update sees the real user through the server', () => {
     expect(((await json(await request(server, '/db/bob6'))) as { by: string }).by).toBe('bob');
   });
 
+  it('attachment writes pass the user too', async () => {
+    const created = (await json(await request(server, '/db/att1', { method: 'PUT', json: { adminOnly: true } }))) as { rev: string };
+    const text = { 'content-type': 'text/plain' };
+    const byBob = await request(server, `/db/att1/note.txt?rev=${created.rev}`, { method: 'PUT', body: 'hi', headers: text, auth: BOB });
+    expect([byBob.status, await byBob.json()]).toEqual([403, { error: 'forbidden', reason: 'only _admin, not bob' }]);
+    const byAdmin = await request(server, `/db/att1/note.txt?rev=${created.rev}`, { method: 'PUT', body: 'hi', headers: text });
+    expect(byAdmin.status).toBe(201);
+    const { rev } = (await byAdmin.json()) as { rev: string };
+    const removeByBob = await request(server, `/db/att1/note.txt?rev=${rev}`, { method: 'DELETE', auth: BOB });
+    expect(removeByBob.status).toBe(403);
+    await removeByBob.arrayBuffer();
+    const removeByAdmin = await request(server, `/db/att1/note.txt?rev=${rev}`, { method: 'DELETE' });
+    expect(removeByAdmin.status).toBe(200);
+    await removeByAdmin.arrayBuffer();
+  });
+
   it('a deletion passes the user too', async () => {
     const created = (await json(await request(server, '/db/del1', { method: 'PUT', json: { protect: true } }))) as { rev: string };
     const byBob = await request(server, `/db/del1?rev=${created.rev}`, { method: 'DELETE', auth: BOB });

@@ -278,8 +278,10 @@ export class HttpDatabase implements DatabaseAdapter {
     data: Uint8Array,
     contentType: string,
     rev?: string,
+    _options?: WriteContextOptions,
     call?: CallOptions,
   ): Promise<WriteResult> {
+    // Over HTTP the server's session decides who writes: a userCtx is not sent.
     return this.client.json({
       method: 'PUT',
       path: joinPath(this.docPath(docId), encodeAttachmentName(name)),
@@ -290,7 +292,7 @@ export class HttpDatabase implements DatabaseAdapter {
     });
   }
 
-  removeAttachment(docId: string, name: string, rev: string, call?: CallOptions): Promise<WriteResult> {
+  removeAttachment(docId: string, name: string, rev: string, _options?: WriteContextOptions, call?: CallOptions): Promise<WriteResult> {
     return this.client.json({
       method: 'DELETE',
       path: joinPath(this.docPath(docId), encodeAttachmentName(name)),

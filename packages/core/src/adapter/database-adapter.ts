@@ -134,12 +134,12 @@ export interface DatabaseAdapter {
 
   /**
    * Adds or replaces an attachment, creating a new revision of the document (`rev` is required when the document
-   * exists; without a document, one is created).
+   * exists; without a document, one is created). `options.userCtx` is who `validate_doc_update` sees writing.
    */
-  putAttachment(docId: string, name: string, data: Uint8Array, contentType: string, rev?: string): Promise<WriteResult>;
+  putAttachment(docId: string, name: string, data: Uint8Array, contentType: string, rev?: string, options?: WriteContextOptions): Promise<WriteResult>;
 
   /** Removes an attachment, creating a new revision. */
-  removeAttachment(docId: string, name: string, rev: string): Promise<WriteResult>;
+  removeAttachment(docId: string, name: string, rev: string, options?: WriteContextOptions): Promise<WriteResult>;
 
   /**
    * Mango query (CouchDB's `_find`): documents matching `selector`, sorted, projected and paged. Uses the best JSON

@@ -6,6 +6,7 @@ import {
   type AttachmentData,
   type GetAttachmentOptions,
   type JsonObject,
+  type UserContext,
   type WriteResult,
 } from '@settee/core';
 import { findRevision, parseRev } from '../revs/rev-tree.js';
@@ -37,19 +38,28 @@ export function readAttachment(ctx: DbContext, docId: string, name: string, opti
 }
 
 /** Adds or replaces one attachment: a new revision whose attachment list starts with it, as CouchDB orders it. */
-export function writeAttachment(ctx: DbContext, docId: string, name: string, data: Uint8Array, contentType: string, rev: string | undefined): WriteResult {
+export function writeAttachment(
+  ctx: DbContext,
+  docId: string,
+  name: string,
+  data: Uint8Array,
+  contentType: string,
+  rev: string | undefined,
+  userCtx?: UserContext,
+): WriteResult {
   checkTarget(docId, name);
   const added: AttachmentInput = { kind: 'data', name, contentType: contentType || 'application/octet-stream', data };
-  return rewrite(ctx, docId, rev, (atts) => [added, ...atts.filter((a) => a.name !== name)], true);
+  return rewrite(ctx, docId, rev, (atts) => [added, ...atts.filter((a) => a.name !== name)], true, userCtx);
 }
 
 /** Removes one attachment, writing a new revision without it. */
-export function deleteAttachment(ctx: DbContext, docId: string, name: string, rev: string): WriteResult {
+export function deleteAttachment(ctx: DbContext, docId: string, name: string, rev: string, userCtx?: UserContext): WriteResult {
   checkTarget(docId, name);
-  return rewrite(ctx, docId, rev, (atts) => {
+  const edit = (atts: AttachmentInput[]): AttachmentInput[] => {
     if (!atts.some((a) => a.name === name)) throw new NotFoundError(MISSING_ATTACHMENT, { id: docId });
     return atts.filter((a) => a.name !== name);
-  }, false);
+  };
+  return rewrite(ctx, docId, rev, edit, false, userCtx);
 }
 
 function checkTarget(docId: string, name: string): void {
@@ -68,6 +78,7 @@ function rewrite(
   rev: string | undefined,
   edit: (atts: AttachmentInput[]) => AttachmentInput[],
   createMissing: boolean,
+  userCtx: UserContext | undefined,
 ): WriteResult {
   const parsed = rev === undefined ? undefined : parseRev(rev);
   const record = loadRecord(ctx.storage, docId);
@@ -83,7 +94,8 @@ function rewrite(
     body: base ? (JSON.parse(base.body) as JsonObject) : {},
     attachments: edit(existing),
   };
-  const [result] = writeDocs(ctx, [doc], true);
+  // validate_doc_update sees the attachment write as the user who made it.
+  const [result] = writeDocs(ctx, [doc], true, userCtx);
   if (!result || !('ok' in result)) throw errorFromCouch(result ?? { error: 'unknown_error', reason: 'no result' });
   return result;
 }

@@ -232,18 +232,25 @@ export class EngineDatabase implements DatabaseAdapter {
     return readAttachment(ctx, docId, name, options);
   }
 
-  async putAttachment(docId: string, name: string, data: Uint8Array, contentType: string, rev?: string): Promise<WriteResult> {
+  async putAttachment(
+    docId: string,
+    name: string,
+    data: Uint8Array,
+    contentType: string,
+    rev?: string,
+    options: WriteContextOptions = {},
+  ): Promise<WriteResult> {
     const ctx = this.ctx;
     assertDocId(docId);
     if (!(data instanceof Uint8Array)) throw new BadRequestError('Attachment data must be a Uint8Array');
-    return writeAttachment(ctx, docId, name, data, contentType, rev);
+    return writeAttachment(ctx, docId, name, data, contentType, rev, options.userCtx);
   }
 
-  async removeAttachment(docId: string, name: string, rev: string): Promise<WriteResult> {
+  async removeAttachment(docId: string, name: string, rev: string, options: WriteContextOptions = {}): Promise<WriteResult> {
     const ctx = this.ctx;
     assertDocId(docId);
     if (typeof rev !== 'string') throw new ConflictError('Document update conflict.', { id: docId });
-    return deleteAttachment(ctx, docId, name, rev);
+    return deleteAttachment(ctx, docId, name, rev, options.userCtx);
   }
 
   async find<T extends object = JsonObject>(request: FindRequest): Promise<FindResponse<Document<T>>> {

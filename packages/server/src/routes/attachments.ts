@@ -6,6 +6,7 @@ import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery } from '../http/query.js';
 import { sendBytes, sendJson, sendNotModified } from '../http/respond.js';
 import { locationOf, type DbTarget } from './db-target.js';
+import { userContextOf } from './design-user-ctx.js';
 
 /** A single `bytes=a-b` range within `length`, or undefined for none; unsatisfiable ones are 416. */
 function rangeOf(header: string | undefined, length: number): { start: number; end: number } | undefined {
@@ -71,14 +72,15 @@ export async function attachmentRoute(ctx: RequestContext, target: DbTarget, doc
   if (ctx.method === 'PUT') {
     const bytes = await readBody(ctx);
     const type = ctx.req.headers['content-type'] ?? 'application/octet-stream';
-    const result = await target.db.putAttachment(docId, name, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), type, revOf(ctx));
+    const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const result = await target.db.putAttachment(docId, name, data, type, revOf(ctx), { userCtx: userContextOf(ctx, target) });
     sendJson(ctx, 201, result, { ETag: `"${result.rev}"`, Location: locationOf(ctx, target.name, docId, name) });
     return;
   }
   if (ctx.method === 'DELETE') {
     const rev = revOf(ctx);
     if (rev === undefined) throw new ConflictError('Document update conflict.');
-    const result = await target.db.removeAttachment(docId, name, rev);
+    const result = await target.db.removeAttachment(docId, name, rev, { userCtx: userContextOf(ctx, target) });
     sendJson(ctx, 200, result);
     return;
   }
