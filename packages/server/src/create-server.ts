@@ -13,6 +13,7 @@ import { isLoopback, type ServerOptions, type SetteeServer } from './options.js'
 import { route } from './router.js';
 import { ADMIN_ONLY } from './auth/security.js';
 import { SYSTEM_DBS, type ServerState } from './server-state.js';
+import { ReplicationScheduler, guardReplicatorDb } from './replication/index.js';
 
 const DEFAULT_MAX_BODY = 64 * 1024 * 1024;
 
@@ -60,8 +61,11 @@ export async function createServer(options: ServerOptions): Promise<SetteeServer
   checkSecurity(options, host);
   const { engine, owned } = engineOf(options);
   const iterations = options.pbkdf2Iterations ?? DEFAULT_ITERATIONS;
+  const log = options.log ?? (() => {});
+  const replicatorDb = SYSTEM_DBS.get('_replicator') ?? '_replicator';
   const state: ServerState = {
-    engine,
+    // Writes into `_replicator` are checked (403 for an invalid replication) and get their `owner`.
+    engine: guardReplicatorDb(engine, replicatorDb),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
     adminParty: options.admin === undefined,
     admin:
@@ -70,15 +74,17 @@ export async function createServer(options: ServerOptions): Promise<SetteeServer
         : { name: options.admin.name, hash: await hashPassword(options.admin.password, iterations) },
     secret: options.secret ?? randomBytes(32).toString('hex'),
     iterations,
-    log: options.log ?? (() => {}),
+    log,
     credentials: new Map(),
     security: new Map(),
     cors: options.cors,
     lockout: new Lockout(),
     feeds: new Set(),
     startTime: String(Date.now() * 1000),
+    replication: new ReplicationScheduler(engine, replicatorDb, log),
   };
   await ensureSystemDbs(engine);
+  state.replication.start();
 
   const http = createHttpServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     void handle(state, req, res);
@@ -100,6 +106,7 @@ export async function createServer(options: ServerOptions): Promise<SetteeServer
     close() {
       closed ??= (async () => {
         for (const end of [...state.feeds]) end();
+        await state.replication.close();
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeAllConnections();
         await stopped;

@@ -3,6 +3,8 @@ import type { RequestContext } from './http/context.js';
 import { databaseRoute } from './routes/database.js';
 import { activeTasks, allDbs, dbsInfo, membership, node, up, uuids, welcome } from './routes/server.js';
 import { session } from './routes/session.js';
+import { replicateRoute } from './routes/replicate.js';
+import { schedulerRoute } from './routes/replication-scheduler.js';
 
 type Route = (ctx: RequestContext) => Promise<void>;
 
@@ -15,6 +17,7 @@ const SERVER_ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['_dbs_info', dbsInfo],
   ['_active_tasks', activeTasks],
   ['_membership', membership],
+  ['_replicate', replicateRoute],
   ['_node', node],
 ]);
 
@@ -22,6 +25,7 @@ const SERVER_ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
 export function route(ctx: RequestContext, method: AuthMethod): Promise<void> {
   const first = ctx.segments[0] ?? '';
   if (first === '_session') return session(ctx, method);
+  if (first === '_scheduler') return schedulerRoute(ctx);
   const server = ctx.segments.length === 1 || first === '_node' ? SERVER_ROUTES.get(first) : undefined;
   if (server !== undefined) return server(ctx);
   return databaseRoute(ctx);

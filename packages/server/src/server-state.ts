@@ -3,6 +3,7 @@ import type { Lockout } from './auth/lockout.js';
 import type { CorsOptions } from './http/cors.js';
 import type { PasswordHash } from './auth/pbkdf2.js';
 import type { UserCtx } from './auth/user-ctx.js';
+import type { ReplicationScheduler } from './replication/index.js';
 
 /** Everything the routes share: the engine, the settings and the server's caches. */
 export interface ServerState {
@@ -30,6 +31,8 @@ export interface ServerState {
   readonly feeds: Set<() => void>;
   /** When this server started (CouchDB's `instance_start_time` of `_ensure_full_commit`). */
   readonly startTime: string;
+  /** Server-side replications: `_replicate`, `_replicator` documents, `_scheduler`. */
+  readonly replication: ReplicationScheduler;
 }
 
 /** The engine database that holds `_users` (the engine refuses names starting with `_`). */

@@ -116,11 +116,11 @@ export async function dbsInfo(ctx: RequestContext): Promise<void> {
   sendJson(ctx, 200, await Promise.all(keys.map((key) => infoEntry(ctx, String(key)))));
 }
 
-/** `GET /_active_tasks`: nothing runs in the background here. */
+/** `GET /_active_tasks`: the running replications (`type: replication`, with their counters). */
 export async function activeTasks(ctx: RequestContext): Promise<void> {
   if (!isRead(ctx)) throw methodNotAllowed('GET,HEAD');
   requireServerAdmin(ctx.user);
-  sendJson(ctx, 200, []);
+  sendJson(ctx, 200, ctx.state.replication.activeTasks());
 }
 
 /** `GET /_membership`: one node. */
