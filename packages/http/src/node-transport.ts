@@ -24,19 +24,24 @@ function headersOf(headers: Headers): Record<string, string> {
 }
 
 /** A Response whose headers are appended in place (copying a Headers object into the init costs twice). */
-function responseOf(message: IncomingMessage, body: ReadableStream<Uint8Array> | Uint8Array | null): Response {
+function responseOf(message: IncomingMessage, body: ReadableStream<Uint8Array<ArrayBuffer>> | Uint8Array<ArrayBuffer> | null): Response {
   const response = new Response(body, { status: message.statusCode ?? 0, statusText: message.statusMessage ?? '' });
   const raw = message.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) response.headers.append(raw[i] as string, raw[i + 1] as string);
   return response;
 }
 
+/** The memory under a Buffer node:http handed us: always a plain ArrayBuffer (Node never reads into shared memory). */
+function nodeBufferMemory(buffer: Buffer): ArrayBuffer {
+  return buffer.buffer as ArrayBuffer;
+}
+
 /** A web stream over a chunked answer (feeds), paused while the reader does not keep up. */
-function streamOf(message: IncomingMessage): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
+function streamOf(message: IncomingMessage): ReadableStream<Uint8Array<ArrayBuffer>> {
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
     start(controller) {
       message.on('data', (chunk: Buffer) => {
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        controller.enqueue(new Uint8Array(nodeBufferMemory(chunk), chunk.byteOffset, chunk.byteLength));
         if ((controller.desiredSize ?? 1) <= 0) message.pause();
       });
       message.on('end', () => controller.close());
@@ -173,7 +178,7 @@ export function createNodeFetch(options: NodeTransportOptions = {}): NodeFetch {
           if (settled) return;
           cleanUp();
           const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received);
-          const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          const view = new Uint8Array(nodeBufferMemory(bytes), bytes.byteOffset, bytes.byteLength);
           // The lean path hands the bytes over directly; a plain fetch caller gets them as the body.
           const response = responseOf(message, lean ? null : view);
           Object.defineProperty(response, RAW_BODY, { value: view });
