@@ -15,4 +15,4 @@ export {
 export { designDocument, designDocumentsOfViews, deployDesignDocuments, type DeployResult, type DesignFunctions } from './design-documents.js';
 export { functionSource, mapSource } from './function-source.js';
 export { liveView } from './live-view.js';
-export { view, viewsOf } from './view-decorator.js';
+export { view, viewsOf, type AnyViewSpec } from './view-decorator.js';

@@ -5,7 +5,7 @@ import type { ViewSpec } from './define-view.js';
 const VIEWS = 'settee:views';
 
 /** Any declared view, whatever its types. */
-type AnyViewSpec = ViewSpec<unknown, JsonValue, JsonValue, unknown>;
+export type AnyViewSpec = ViewSpec<unknown, JsonValue, JsonValue, unknown>;
 
 /**
  * Declares views on a model class, deployed by `repository.deployViews()` (idempotently) and queried with
