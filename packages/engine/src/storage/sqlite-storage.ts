@@ -437,5 +437,5 @@ export class SqliteStorageProvider implements StorageProvider {
 }
 
 function removeCompanions(file: string): void {
-  for (const suffix of ['-wal', '-shm', '-journal', '-log']) rmSync(file + suffix, { force: true });
+  for (const suffix of ['-wal', '-shm', '-journal', '-log', '-log.pid']) rmSync(file + suffix, { force: true });
 }

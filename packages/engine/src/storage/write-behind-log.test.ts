@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStorageProvider } from './sqlite-storage.js';
 import type { StorageOp } from './storage.js';
@@ -107,6 +110,36 @@ describe('write-behind log', () => {
     provider.create('db').write([put('docs', 'a', '1')]);
     expect(existsSync(join(dir, 'db.sqlite-log'))).toBe(false);
     provider.close();
+  });
+
+  it('refuses a second process on the same file while the first lives, and takes over once it is gone', async () => {
+    // durability-child.ts writes batches and prints `ack N` until it is killed.
+    const child = spawn(
+      process.execPath,
+      ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, fileURLToPath(new URL('./durability-child.ts', import.meta.url)), dir],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          if (chunk.includes('ack ')) resolve();
+        });
+        child.on('error', reject);
+      });
+      const provider = new SqliteStorageProvider({ dir });
+      expect(() => provider.open('db')).toThrow(new RegExp(`open in process ${child.pid}`));
+      provider.close();
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    const after = new SqliteStorageProvider({ dir });
+    try {
+      expect(Number(after.open('db').get('docs', 'counter'))).toBeGreaterThan(0);
+    } finally {
+      after.close();
+    }
   });
 
   it('refuses a bad size bound', () => {

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as zlib from 'node:zlib';
 import type { StorageOp } from './storage.js';
@@ -44,10 +44,16 @@ export class WriteBehindLog {
     const path = resolve(file);
     let log = open.get(path);
     if (log === undefined) {
-      const left = readIntactOps(path);
-      if (left.length > 0) recover(left);
-      log = new WriteBehindLog(path, maxPendingBytes);
-      log.fd = openSync(path, 'w');
+      claimOwnership(path);
+      try {
+        const left = readIntactOps(path);
+        if (left.length > 0) recover(left);
+        log = new WriteBehindLog(path, maxPendingBytes);
+        log.fd = openSync(path, 'w');
+      } catch (error) {
+        rmSync(ownerFile(path), { force: true });
+        throw error;
+      }
       open.set(path, log);
     }
     log.refs += 1;
@@ -116,6 +122,7 @@ export class WriteBehindLog {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     if (this.isEmpty) rmSync(this.path, { force: true });
+    rmSync(ownerFile(this.path), { force: true });
   }
 
   private openFd(): number {
@@ -125,6 +132,53 @@ export class WriteBehindLog {
 }
 
 const open = new Map<string, WriteBehindLog>();
+
+/** Beside the log, the pid of the process that owns it. */
+function ownerFile(path: string): string {
+  return `${path}.pid`;
+}
+
+/**
+ * Makes this process the log's only user. Pending writes live in one process's memory, and opening replays and
+ * empties the log, so a second process on the same file would both miss writes and destroy them: it gets a clear
+ * error instead. An owner file left by a process that is gone (killed) is taken over.
+ */
+function claimOwnership(path: string): void {
+  const file = ownerFile(path);
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = Number(readFileOrEmpty(file));
+    if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      throw new Error(
+        `${path.replace(/-log$/, '')} is open in process ${owner}: a database file is for one process at a time (use settee-server to share it)`,
+      );
+    }
+    rmSync(file, { force: true });
+  }
+}
+
+function readFileOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** The ops of the log file's intact lines, up to the first torn or damaged one. */
 function readIntactOps(path: string): StorageOp[] {
