@@ -9,7 +9,7 @@ import { buildDoc } from './build-doc.js';
 import type { DbContext } from './db-context.js';
 import { DESIGN_PREFIX } from './doc-ids.js';
 import { loadRevBody } from './load-record.js';
-import type { DocRecord } from './records.js';
+import { decodeRecord, SPACE, type DocRecord } from './records.js';
 
 /** A changes filter: decides per entry, loading the document only when it needs it. */
 export interface ChangesFilter {
@@ -19,6 +19,11 @@ export interface ChangesFilter {
   /** Design-document functions see `_revisions` (the query server gets docs with their history). */
   readonly withRevisions?: boolean;
   accepts(id: string, doc: Document | undefined): boolean;
+  /**
+   * Decides many documents at once: filters that run user code answer a whole page in one sandbox call, since a
+   * call's time limit costs far more than the function itself.
+   */
+  acceptsMany?(docs: readonly Document[]): boolean[];
 }
 
 /** CouchDB's `query_server_config/revs_limit`: the history a design function sees is cut to this many ids. */
@@ -89,18 +94,45 @@ function requireMember(ctx: DbContext, ddoc: string, section: string, name: stri
  * opened on its own (so without `_conflicts`), and only the leaves that pass are listed.
  */
 export function passingRevs(storage: Storage, record: DocRecord, allDocs: boolean, filter: ChangesFilter): string[] {
+  return filterCandidates(storage, record, allDocs, filter)
+    .filter((doc) => filter.accepts(record.id, doc))
+    .map((doc) => doc._rev);
+}
+
+/**
+ * The filter with its answers for one page of changes decided in ONE `acceptsMany` call (the documents the page's
+ * changes would show it); anything else still goes through `accepts`.
+ */
+export function decidePage(storage: Storage, ids: readonly string[], allDocs: boolean, filter: ChangesFilter): ChangesFilter {
+  if (filter.acceptsMany === undefined) return filter;
+  const docs: Array<Document & { _rev: string }> = [];
+  for (const id of ids) {
+    const text = storage.get(SPACE.docs, id) ?? storage.get(SPACE.tombs, id);
+    if (text !== undefined) docs.push(...filterCandidates(storage, decodeRecord(id, text), allDocs, filter));
+  }
+  if (docs.length === 0) return filter;
+  const answers = filter.acceptsMany(docs);
+  const decided = new Map<string, boolean>();
+  docs.forEach((doc, i) => decided.set(`${doc._id}\u0000${doc._rev}`, answers[i] === true));
+  return {
+    ...filter,
+    accepts: (id, doc) => (doc?._rev === undefined ? undefined : decided.get(`${id}\u0000${doc._rev}`)) ?? filter.accepts(id, doc),
+  };
+}
+
+/** The documents a filter judges for one change: the winner (with `_conflicts`), or each leaf with `all_docs`. */
+export function filterCandidates(storage: Storage, record: DocRecord, allDocs: boolean, filter: ChangesFilter): Array<Document & { _rev: string }> {
   const leaves = sortedLeaves(record.tree);
   const opened = allDocs ? leaves : leaves.slice(0, 1);
   const conflicts = allDocs ? undefined : leaves.slice(1).filter((leaf) => !leaf.deleted).map((leaf) => leaf.rev);
-  const passing: string[] = [];
+  const docs: Array<Document & { _rev: string }> = [];
   for (const leaf of opened) {
     const body = loadRevBody(storage, record, leaf.rev);
     if (body === undefined) continue;
     const revisions = filter.withRevisions ? limitHistory(historyOf(record.tree, leaf.rev)) : undefined;
-    const doc = buildDoc(storage, record.id, leaf.rev, leaf.deleted, body, { conflicts, revisions });
-    if (filter.accepts(record.id, doc)) passing.push(leaf.rev);
+    docs.push(buildDoc(storage, record.id, leaf.rev, leaf.deleted, body, { conflicts, revisions }) as Document & { _rev: string });
   }
-  return passing;
+  return docs;
 }
 
 function limitHistory(history: Revisions): Revisions {

@@ -2,7 +2,7 @@ import { BadRequestError, type ChangesOptions, type ChangesResponse, type Change
 import { sortedLeaves } from '../revs/rev-tree.js';
 import type { Storage } from '../storage/storage.js';
 import { buildDoc } from './build-doc.js';
-import { buildChangesFilter, passingRevs, type ChangesFilter } from './changes-filter.js';
+import { buildChangesFilter, decidePage, passingRevs, type ChangesFilter } from './changes-filter.js';
 import type { DbContext, DbMeta } from './db-context.js';
 import { decodeRecord, decodeRecordBody, decodeRecordHead, seqKey, SPACE, type DocRecord } from './records.js';
 
@@ -64,12 +64,14 @@ export function scanChanges(storage: Storage, meta: DbMeta, options: ChangesOpti
       ? { gt: seqKey(since), ...(cursor === Infinity ? {} : { lt: seqKey(cursor) }), reverse: true, limit: PAGE }
       : { gt: seqKey(cursor), limit: PAGE });
     exhausted = page.length < PAGE;
+    // Filters that run user code judge the whole page in one sandbox call.
+    const pageFilter = filter?.acceptsMany ? decidePage(storage, page.map(([, id]) => id), options.style === 'all_docs', filter) : filter;
     for (let i = 0; i < page.length; i++) {
       const [key, value] = page[i]!;
       const seq = Number(key);
       cursor = seq;
       lastScanned = seq;
-      const row = toRow(storage, seq, value, options, filter);
+      const row = toRow(storage, seq, value, options, pageFilter);
       if (row) results.push(row);
       if (results.length >= limit) {
         exhausted = exhausted && i === page.length - 1;

@@ -15,20 +15,20 @@ export function viewChangesFilter(ctx: DbContext, view: string | undefined): Cha
   if (!match) throw new BadRequestError('`view` filter parameter is not provided.');
   const resolved = resolveView(ctx, match[1]!, match[2]!);
   const fn = resolved.ddoc.compiled(resolved.view.map);
+  const acceptsMany = (docs: readonly Document[]): boolean[] =>
+    resolved.ddoc.sandbox.mapDocs([fn], docs.map((doc) => JSON.stringify(doc))).map((rows) => (rows[0]?.length ?? 0) > 0);
   return {
     countsRemainder: false,
     needsDoc: true,
-    accepts: (_id, doc) => {
-      if (doc === undefined) return false;
-      const [rows] = resolved.ddoc.sandbox.mapDocs([fn], [JSON.stringify(doc)]);
-      return (rows?.[0]?.length ?? 0) > 0;
-    },
+    accepts: (_id, doc) => doc !== undefined && acceptsMany([doc])[0] === true,
+    acceptsMany,
   };
 }
 
 /**
  * A design-document filter function (`filter=ddoc/name`): `filters.name(doc, req)` decides, `req` carrying the
- * changes request's query. A throwing filter rejects the change, as CouchDB's query server answers false.
+ * changes request's query. A truthy answer passes (as CouchDB's query server reads it); a throwing filter rejects
+ * the change.
  */
 export function designChangesFilter(ctx: DbContext, name: string, options: ChangesOptions, query: Record<string, string> = {}): ChangesFilter {
   const match = /^([^/]+)\/([^/]+)$/.exec(name);
@@ -44,13 +44,12 @@ export function designChangesFilter(ctx: DbContext, name: string, options: Chang
     secObj: securityObject(ctx) as JsonValue,
     info: { db_name: ctx.name },
   };
+  const acceptsMany = (docs: readonly Document[]): boolean[] =>
+    ddoc.sandbox.filterDocs(fn, docs.map((doc) => JSON.stringify(doc)), req);
   return {
     countsRemainder: false,
     needsDoc: true,
-    accepts: (_id, doc: Document | undefined) => {
-      if (doc === undefined) return false;
-      const outcome = ddoc.sandbox.call(fn, [doc as unknown as JsonValue, req]);
-      return 'ok' in outcome && outcome.ok === true;
-    },
+    accepts: (_id, doc: Document | undefined) => doc !== undefined && acceptsMany([doc])[0] === true,
+    acceptsMany,
   };
 }

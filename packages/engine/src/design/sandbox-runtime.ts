@@ -100,6 +100,24 @@ export const SANDBOX_RUNTIME = String.raw`
     return out;
   }
 
+  // A filter function over many documents in one call (CouchDB's query server gets them in batches too): a
+  // truthy answer passes; a throw is logged and rejects that document.
+  function filterDocs(input) {
+    var req = JSON.parse(input.req);
+    var out = [];
+    for (var d = 0; d < input.docs.length; d++) {
+      var doc = JSON.parse(input.docs[d]);
+      try {
+        out.push(fns[input.fn](doc, req) ? true : false);
+      } catch (e) {
+        out.push(false);
+        var info = describe(e);
+        log('filter raised exception ' + (info.message !== undefined ? info.error + ': ' + info.message : info.text) + ' with doc._id ' + doc._id);
+      }
+    }
+    return out;
+  }
+
   function pickProvider(req) {
     if (!providers || providers.length === 0) return null;
     var format = req && req.query && req.query.format;
@@ -152,7 +170,7 @@ export const SANDBOX_RUNTIME = String.raw`
   global.getRow = getRow;
   global.provides = provides;
   global.registerType = registerType;
-  var ops = { compile: compile, mapDocs: mapDocs, call: call };
+  var ops = { compile: compile, mapDocs: mapDocs, filterDocs: filterDocs, call: call };
   Object.defineProperty(global, '__settee', {
     value: function (text) {
       var request = JSON.parse(text);

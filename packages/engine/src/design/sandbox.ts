@@ -73,6 +73,13 @@ export class DesignSandbox {
     return answer.value as Array<Array<Array<[JsonValue, JsonValue]> | null>>;
   }
 
+  /** Runs a filter function over documents (JSON text each) with one `req`: whether each passes. */
+  filterDocs(fn: number, docs: readonly string[], req: JsonValue): boolean[] {
+    const answer = this.dispatch({ op: 'filterDocs', fn, docs, req: JSON.stringify(req) });
+    if ('fail' in answer) throw new Error(describeThrown(answer.fail));
+    return answer.value as boolean[];
+  }
+
   /** Calls a function with JSON arguments; `rows` feeds `getRow()` (lists); `provides` enables `provides()`. */
   call(fn: number, args: readonly JsonValue[], extra: { rows?: readonly JsonValue[]; provides?: boolean } = {}): CallOutcome {
     const answer = this.dispatch({ op: 'call', fn, args: JSON.stringify(args), rows: extra.rows, provides: extra.provides === true });
