@@ -31,6 +31,19 @@ describe('changes filters backed by design documents', () => {
     expect(['a', 'b', 'c'].filter((id) => odd.accepts(id, doc(ctx, id)))).toEqual(['a', 'c']);
   });
 
+  it('judges many documents in one call: a truthy answer passes, a throw rejects only its document', () => {
+    const ctx = context();
+    write(ctx, {
+      _id: '_design/f',
+      views: { big: { map: 'function (doc) { if (doc.n > 1) emit(doc.n); }' } },
+      filters: { truthy: 'function (doc) { if (doc.n === 3) throw new Error("no"); return doc.n; }' },
+    });
+    write(ctx, { _id: 'a', n: 0 }, { _id: 'b', n: 2 }, { _id: 'c', n: 3 }, { _id: 'd', n: 4 });
+    const docs = ['a', 'b', 'c', 'd'].map((id) => doc(ctx, id));
+    expect(designChangesFilter(ctx, 'f/truthy', {}).acceptsMany?.(docs)).toEqual([false, true, false, true]);
+    expect(viewChangesFilter(ctx, 'f/big').acceptsMany?.(docs)).toEqual([false, true, true, true]);
+  });
+
   it('answer CouchDB errors for missing views, design documents and functions', () => {
     const ctx = context();
     write(ctx, { _id: '_design/f', views: { v: { map: 'function (doc) { emit(doc._id); }' } } });
