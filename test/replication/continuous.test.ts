@@ -1,10 +1,11 @@
 // Continuous replication (the live changes feed, paused when caught up, active when work arrives), cancelling
 // by unsubscribing, and two-way sync, on engine↔engine and engine↔HTTP.
-import { replicate, sync, untilComplete, type DatabaseAdapter, type ReplicationEvent, type ServerAdapter, type SyncEvent } from '@settee/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replicate, sync, untilComplete, type DatabaseAdapter, type ReplicationEvent, type SyncEvent } from '@settee/core';
+import { describe, expect, it } from 'vitest';
 import { EventLog } from './event-log.js';
 import { leafTable } from './leaves.js';
-import { memoryEngine, remoteServer, remoteUrl, sqliteEngine, uniqueDbName, type Pair } from './endpoints.js';
+import { memoryEngine, remoteServer, remoteUrl, sqliteEngine, type Pair } from './endpoints.js';
+import { usePairServers } from './pair-servers.js';
 
 const continuousPairs: Pair[] = [
   { source: memoryEngine, target: sqliteEngine },
@@ -26,34 +27,12 @@ async function docCount(db: DatabaseAdapter): Promise<number> {
 }
 
 describe.each(continuousPairs)('continuous $source.name → $target.name', ({ source: sourceKind, target: targetKind }) => {
-  let sourceServer: ServerAdapter;
-  let targetServer: ServerAdapter;
-  const closers: Array<() => Promise<void>> = [];
-  const created: Array<{ server: ServerAdapter; name: string }> = [];
-
-  beforeAll(async () => {
-    const s = await sourceKind.open();
-    const t = await targetKind.open();
-    sourceServer = s.server;
-    targetServer = t.server;
-    closers.push(s.close, t.close);
-  });
-
-  afterAll(async () => {
-    for (const { server, name } of created) await server.deleteDb(name).catch(() => undefined);
-    for (const close of closers) await close();
-  });
-
-  async function freshDb(server: ServerAdapter, label: string): Promise<DatabaseAdapter> {
-    const name = uniqueDbName(label);
-    await server.createDb(name);
-    created.push({ server, name });
-    return server.db(name);
-  }
+  const servers = usePairServers({ source: sourceKind, target: targetKind });
+  const { freshDb } = servers;
 
   it('catches up, pauses, replicates each later write, and stops on unsubscribe; the checkpoint survives', async () => {
-    const source = await freshDb(sourceServer, 'src');
-    const target = await freshDb(targetServer, 'tgt');
+    const source = await freshDb(servers.source, 'src');
+    const target = await freshDb(servers.target, 'tgt');
     await source.bulkDocs(Array.from({ length: 25 }, (_, i) => ({ _id: `early${i}`, i })));
 
     const log = new EventLog<ReplicationEvent>(replicate(source, target, { continuous: true, batch_size: 10 }));
@@ -85,8 +64,8 @@ describe.each(continuousPairs)('continuous $source.name → $target.name', ({ so
   });
 
   it('keeps to doc_ids in continuous mode', async () => {
-    const source = await freshDb(sourceServer, 'src');
-    const target = await freshDb(targetServer, 'tgt');
+    const source = await freshDb(servers.source, 'src');
+    const target = await freshDb(servers.target, 'tgt');
     await source.bulkDocs([{ _id: 'wanted1' }, { _id: 'other1' }]);
     const log = new EventLog<ReplicationEvent>(replicate(source, target, { continuous: true, doc_ids: ['wanted1', 'wanted2'] }));
     await untilPausedWith(log, async () => (await docCount(target)) === 1);
@@ -97,8 +76,8 @@ describe.each(continuousPairs)('continuous $source.name → $target.name', ({ so
   });
 
   it('syncs both ways, keeping a conflict on both sides', async () => {
-    const local = await freshDb(sourceServer, 'local');
-    const remote = await freshDb(targetServer, 'remote');
+    const local = await freshDb(servers.source, 'local');
+    const remote = await freshDb(servers.target, 'remote');
     await local.put({ _id: 'from-local' });
     await remote.put({ _id: 'from-remote' });
     const shared = await local.put({ _id: 'shared', v: 0 });
@@ -122,8 +101,8 @@ describe.each(continuousPairs)('continuous $source.name → $target.name', ({ so
   });
 
   it('keeps syncing continuously until unsubscribed, tagging events with their direction', async () => {
-    const local = await freshDb(sourceServer, 'local');
-    const remote = await freshDb(targetServer, 'remote');
+    const local = await freshDb(servers.source, 'local');
+    const remote = await freshDb(servers.target, 'remote');
     const log = new EventLog<SyncEvent>(sync(local, remote, { continuous: true }));
     await local.put({ _id: 'l1' });
     await remote.put({ _id: 'r1' });

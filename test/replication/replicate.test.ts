@@ -7,12 +7,12 @@ import {
   untilComplete,
   type DatabaseAdapter,
   type ReplicationEvent,
-  type ServerAdapter,
 } from '@settee/core';
 import { tap } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { leafTable } from './leaves.js';
 import { pairs, uniqueDbName } from './endpoints.js';
+import { usePairServers } from './pair-servers.js';
 
 interface Recorded {
   steps: Array<{ note?: string; response?: { body?: unknown } }>;
@@ -47,34 +47,12 @@ function collect(events: ReplicationEvent[]): (event: ReplicationEvent) => void 
 }
 
 describe.each(pairs)('replicate $source.name → $target.name', ({ source: sourceKind, target: targetKind }) => {
-  let sourceServer: ServerAdapter;
-  let targetServer: ServerAdapter;
-  const closers: Array<() => Promise<void>> = [];
-  const created: Array<{ server: ServerAdapter; name: string }> = [];
-
-  beforeAll(async () => {
-    const s = await sourceKind.open();
-    const t = await targetKind.open();
-    sourceServer = s.server;
-    targetServer = t.server;
-    closers.push(s.close, t.close);
-  });
-
-  afterAll(async () => {
-    for (const { server, name } of created) await server.deleteDb(name).catch(() => undefined);
-    for (const close of closers) await close();
-  });
-
-  async function freshDb(server: ServerAdapter, label: string): Promise<DatabaseAdapter> {
-    const name = uniqueDbName(label);
-    await server.createDb(name);
-    created.push({ server, name });
-    return server.db(name);
-  }
+  const servers = usePairServers({ source: sourceKind, target: targetKind });
+  const { freshDb } = servers;
 
   it('copies documents, design documents, deletions and attachments but not _local documents; answers like CouchDB', async () => {
-    const source = await freshDb(sourceServer, 'src');
-    const target = await freshDb(targetServer, 'tgt');
+    const source = await freshDb(servers.source, 'src');
+    const target = await freshDb(servers.target, 'tgt');
     await seedLikeTheRecording(source);
 
     const events: ReplicationEvent[] = [];
@@ -121,8 +99,8 @@ describe.each(pairs)('replicate $source.name → $target.name', ({ source: sourc
   });
 
   it('carries conflicts and deleted branches so both sides hold the same revision trees', async () => {
-    const source = await freshDb(sourceServer, 'src');
-    const target = await freshDb(targetServer, 'tgt');
+    const source = await freshDb(servers.source, 'src');
+    const target = await freshDb(servers.target, 'tgt');
     const a = 'a'.repeat(32);
     const b = 'b'.repeat(32);
     const c = 'c'.repeat(32);
@@ -155,8 +133,8 @@ describe.each(pairs)('replicate $source.name → $target.name', ({ source: sourc
   });
 
   it('sends only attachments the target lacks, and still ends with every attachment', async () => {
-    const source = await freshDb(sourceServer, 'src');
-    const target = await freshDb(targetServer, 'tgt');
+    const source = await freshDb(servers.source, 'src');
+    const target = await freshDb(servers.target, 'tgt');
     const first = await source.put({ _id: 'song', title: 'x', _attachments: { 'cover.txt': { content_type: 'text/plain', data: btoa('cover art') } } });
     await untilComplete(replicate(source, target));
     const doc = await source.get('song');
@@ -175,9 +153,9 @@ describe.each(pairs)('replicate $source.name → $target.name', ({ source: sourc
   });
 
   it('replicates only the listed doc_ids', async () => {
-    const source = await freshDb(sourceServer, 'src');
+    const source = await freshDb(servers.source, 'src');
     await seedLikeTheRecording(source);
-    const byIds = await freshDb(targetServer, 'ids');
+    const byIds = await freshDb(servers.target, 'ids');
     const result = await untilComplete(replicate(source, byIds, { doc_ids: ['d1', 'd3', 'nope'] }));
     expect(Object.keys(await leafTable(byIds))).toEqual(['d1', 'd3']);
     expect(result.stats).toMatchObject({ docs_read: 2, docs_written: 2 });
@@ -186,22 +164,22 @@ describe.each(pairs)('replicate $source.name → $target.name', ({ source: sourc
 
   it.skipIf(sourceKind.noSelectorFilter !== undefined)('replicates only the documents a selector matches', async () => {
     // Skipped where the source cannot serve a `_selector` changes filter: see noSelectorFilter in endpoints.ts.
-    const source = await freshDb(sourceServer, 'src');
+    const source = await freshDb(servers.source, 'src');
     await seedLikeTheRecording(source);
-    const bySelector = await freshDb(targetServer, 'sel');
+    const bySelector = await freshDb(servers.target, 'sel');
     await untilComplete(replicate(source, bySelector, { selector: { type: 'even' } }));
     expect(Object.keys(await leafTable(bySelector))).toEqual(['d2', 'd4']);
   });
 
   it('creates the target with create_target, and reports a missing one as db_not_found without credentials', async () => {
-    const source = await freshDb(sourceServer, 'src');
+    const source = await freshDb(servers.source, 'src');
     await source.put({ _id: 'only' });
     const name = uniqueDbName('created');
-    created.push({ server: targetServer, name });
-    await untilComplete(replicate(source, { server: targetServer, name }, { create_target: true }));
-    expect(Object.keys(await leafTable(targetServer.db(name)))).toEqual(['only']);
+    servers.track(servers.target, name);
+    await untilComplete(replicate(source, { server: servers.target, name }, { create_target: true }));
+    expect(Object.keys(await leafTable(servers.target.db(name)))).toEqual(['only']);
 
-    const missing = targetServer.db(uniqueDbName('missing'));
+    const missing = servers.target.db(uniqueDbName('missing'));
     const events: ReplicationEvent[] = [];
     const failure = untilComplete(replicate(source, missing).pipe(tap(collect(events))));
     await expect(failure).rejects.toMatchObject({ status: 404, error: 'db_not_found', reason: `could not open ${missing.location}` });
@@ -210,8 +188,8 @@ describe.each(pairs)('replicate $source.name → $target.name', ({ source: sourc
   });
 
   it('counts documents the target refuses in doc_write_failures and goes on (CouchDB forbidden rule)', async () => {
-    const source = await freshDb(sourceServer, 'src');
-    const target = await freshDb(targetServer, 'tgt');
+    const source = await freshDb(servers.source, 'src');
+    const target = await freshDb(servers.target, 'tgt');
     await target.put({
       _id: '_design/guard',
       validate_doc_update: "function (newDoc) { if (newDoc.bad) { throw { forbidden: 'no bad songs' }; } }",
@@ -225,8 +203,8 @@ describe.each(pairs)('replicate $source.name → $target.name', ({ source: sourc
   });
 
   it('refuses doc_ids that are not an array, as CouchDB does', async () => {
-    const source = await freshDb(sourceServer, 'src');
-    const target = await freshDb(targetServer, 'tgt');
+    const source = await freshDb(servers.source, 'src');
+    const target = await freshDb(servers.target, 'tgt');
     const options = { doc_ids: 'd1' as unknown as string[] };
     await expect(untilComplete(replicate(source, target, options))).rejects.toMatchObject({
       status: 400,
