@@ -9,6 +9,8 @@ import {
   type ServerAdapter,
   type ServerInfo,
 } from '@settee/core';
+import { availableParallelism } from 'node:os';
+import { sharedRevHashPool, type RevHashPool } from './revs/rev-hash-pool.js';
 import { compareUtf8 } from './storage/compare-utf8.js';
 import { MemoryStorageProvider } from './storage/memory-storage.js';
 import { SqliteStorageProvider } from './storage/sqlite-storage.js';
@@ -21,8 +23,18 @@ import { SPACE } from './database/records.js';
 import { SequentialUuids } from './sequential-uuids.js';
 import { ENGINE_VERSION } from './version.js';
 
-/** Where the engine keeps its databases. */
-export type EngineOptions =
+/** Settings that go with any storage choice. */
+export interface EngineCommonOptions {
+  /**
+   * Lets big bulk writes (64 documents or more) compute revision hashes on a second thread as well. Default: on
+   * when the machine has more than one core. Revision ids are the same either way.
+   */
+  hashThread?: boolean;
+}
+
+/** Where the engine keeps its databases, and {@link EngineCommonOptions}. */
+export type EngineOptions = EngineCommonOptions &
+  (
   | { storage: 'memory' }
   | {
       storage: 'sqlite';
@@ -31,7 +43,8 @@ export type EngineOptions =
       /** `normal` (default) survives process crashes; `full` also survives power loss, at an fsync per batch. */
       synchronous?: 'normal' | 'full';
     }
-  | { storage: StorageProvider };
+  | { storage: StorageProvider }
+  );
 
 const MAX_UUIDS = 1000;
 const DB_MISSING = 'Database does not exist.';
@@ -46,7 +59,8 @@ const DB_MISSING = 'Database does not exist.';
  * ```
  */
 export function createEngine(options: EngineOptions): Engine {
-  return new Engine(providerFor(options));
+  const hashThread = options.hashThread ?? availableParallelism() > 1;
+  return new Engine(providerFor(options), hashThread ? sharedRevHashPool() : undefined);
 }
 
 function providerFor(options: EngineOptions): StorageProvider {
@@ -65,7 +79,13 @@ export class Engine implements ServerAdapter {
   private readonly serverUuid = new SequentialUuids().next();
   private closed = false;
 
-  constructor(private readonly provider: StorageProvider) {}
+  /**
+   * @param hashPool a second thread for revision hashes of big batches (shared by engines: not closed here).
+   */
+  constructor(
+    private readonly provider: StorageProvider,
+    private readonly hashPool?: RevHashPool,
+  ) {}
 
   /**
    * Where the databases live, for `DatabaseAdapter.location`: the directory of a storage that has one (it outlives
@@ -131,7 +151,7 @@ export class Engine implements ServerAdapter {
   }
 
   db(name: string): DatabaseAdapter {
-    return new EngineDatabase(name, (dbName) => this.openDatabase(dbName), `${this.location}/${name}`);
+    return new EngineDatabase(name, (dbName) => this.openDatabase(dbName), `${this.location}/${name}`, this.hashPool);
   }
 
   async uuids(count = 1): Promise<string[]> {

@@ -63,6 +63,8 @@ import { liveChanges } from './live-changes.js';
 import { loadRecord } from './load-record.js';
 import { listLocalDocs, readLocalDoc } from './local-docs.js';
 import { prepareDoc, type PreparedDoc } from './prepare-doc.js';
+import { PARALLEL_HASH_MIN, precomputeRevHashes } from './precompute-rev-hashes.js';
+import type { RevHashPool } from '../revs/rev-hash-pool.js';
 import { purgeDocs } from './purge.js';
 import { readBulkGet, readDoc, readOpenRevs } from './read-doc.js';
 import { SPACE } from './records.js';
@@ -91,6 +93,8 @@ export class EngineDatabase implements DatabaseAdapter {
     private readonly resolve: (name: string) => OpenDatabase,
     /** The contract's `location`: the engine's storage place plus the name. */
     readonly location: string = `settee-engine:${name}`,
+    /** A second thread for the revision hashes of big batches, when the engine has one. */
+    private readonly hashPool?: RevHashPool,
   ) {}
 
   private get open(): OpenDatabase {
@@ -161,7 +165,7 @@ export class EngineDatabase implements DatabaseAdapter {
   }
 
   async bulkDocs<T extends object = JsonObject>(docs: BulkDocsInput<T>, options: BulkDocsOptions = {}): Promise<BulkWriteResult[]> {
-    const ctx = this.ctx;
+    let ctx = this.ctx;
     if (!Array.isArray(docs)) throw new BadRequestError('`docs` parameter must be an array.');
     // Every document is validated before anything is written: one bad document fails the whole request.
     const prepared = docs.map((doc: unknown) => prepareDoc(doc));
@@ -172,6 +176,11 @@ export class EngineDatabase implements DatabaseAdapter {
           throw new BadRequestError('When `new_edits: false`, the document needs `_rev` or `_revisions` specified');
         }
       }
+    }
+    if (newEdits && this.hashPool && prepared.length >= PARALLEL_HASH_MIN) {
+      await precomputeRevHashes(this.hashPool, prepared);
+      // The database may have been deleted meanwhile.
+      ctx = this.ctx;
     }
     return writeDocs(ctx, prepared, newEdits, options.userCtx);
   }

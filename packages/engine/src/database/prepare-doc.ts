@@ -19,6 +19,10 @@ export interface PreparedDoc {
   body: JsonObject;
   /** Undefined when the document has no `_attachments` member (it then drops any it had). */
   attachments: AttachmentInput[] | undefined;
+  /** The body's JSON text, when it was encoded ahead of the write (see precomputeRevHashes). */
+  bodyJson?: string;
+  /** A revision hash computed ahead of the write, valid for this parent and no attachments. */
+  hashHint?: { parent: { pos: number; hash: string } | null; hash: string };
 }
 
 /** Special members a written document may carry; the read-only ones are dropped silently as CouchDB does. */

@@ -6,10 +6,13 @@ import type { AttachmentInput } from './prepare-doc.js';
 export interface ResolvedAttachments {
   atts: StoredAttachments | undefined;
   /** Bytes to store, base64 by digest. */
-  newData: Map<string, string>;
+  newData: ReadonlyMap<string, string>;
   /** The attachment list the revision hash covers, in document order. */
-  forHash: Array<{ name: string; contentType: string; digest: string }>;
+  forHash: ReadonlyArray<{ name: string; contentType: string; digest: string }>;
 }
+
+/** The answer for a revision without attachments (most writes): shared, so such writes allocate nothing here. */
+const NO_ATTACHMENTS: ResolvedAttachments = Object.freeze({ atts: undefined, newData: new Map<string, string>(), forHash: Object.freeze([]) });
 
 /**
  * Turns the attachments given in a write into the new revision's attachment metadata. New bytes get `revpos` =
@@ -23,10 +26,10 @@ export function resolveAttachments(
   newPos: number,
   hasData: (digest: string) => boolean,
 ): ResolvedAttachments {
+  if (!inputs || inputs.length === 0) return NO_ATTACHMENTS;
   const newData = new Map<string, string>();
-  if (!inputs || inputs.length === 0) return { atts: undefined, newData, forHash: [] };
   const atts: StoredAttachments = {};
-  const forHash: ResolvedAttachments['forHash'] = [];
+  const forHash: Array<{ name: string; contentType: string; digest: string }> = [];
   for (const input of inputs) {
     if (input.kind === 'data') {
       const digest = attachmentDigest(input.data, input.contentType);

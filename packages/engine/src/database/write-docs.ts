@@ -1,7 +1,7 @@
 import { ConflictError, SetteeError, type BulkWriteResult, type UserContext } from '@settee/core';
 import { validateWrite } from '../design/validate-doc-update.js';
 import { stageIndexUpdates, type IndexedDocChange } from '../find/stage-index-updates.js';
-import { computeRevHash } from '../revs/rev-hash.js';
+import { computeRevHashFromJson } from '../revs/rev-hash.js';
 import { findRevision, mergePath, newTree, sortedLeaves } from '../revs/rev-tree.js';
 import type { RevHistory, RevLeaf } from '../revs/rev-tree-types.js';
 import type { StorageOp } from '../storage/storage.js';
@@ -26,7 +26,10 @@ import { resolveAttachments } from './resolve-attachments.js';
 interface WorkingDoc {
   base: DocRecord | undefined;
   current: DocRecord;
-  newBodies: Map<string, RevBody>;
+  /** Bodies added by this batch, by rev; a document usually gets one, so no Map until a second one. */
+  newRev: string | undefined;
+  newBody: RevBody | undefined;
+  moreBodies: Map<string, RevBody> | undefined;
 }
 
 /** The outcome of applying one prepared document. */
@@ -90,8 +93,22 @@ function indexedChange(entry: WorkingDoc): IndexedDocChange {
 }
 
 function startWorking(base: DocRecord | undefined): WorkingDoc {
-  return { base, current: base as DocRecord, newBodies: new Map() };
+  return { base, current: base as DocRecord, newRev: undefined, newBody: undefined, moreBodies: undefined };
 }
+
+function addNewBody(entry: WorkingDoc, rev: string, body: RevBody): void {
+  if (entry.newRev === undefined || entry.newRev === rev) {
+    entry.newRev = rev;
+    entry.newBody = body;
+  } else {
+    (entry.moreBodies ??= new Map()).set(rev, body);
+  }
+}
+
+function newBodyOf(entry: WorkingDoc, rev: string): RevBody | undefined {
+  return rev === entry.newRev ? entry.newBody : entry.moreBodies?.get(rev);
+}
+
 
 function conflict(id: string): ConflictError {
   return new ConflictError('Document update conflict.', { id });
@@ -124,11 +141,17 @@ function applyEdit(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, id: string, 
 
   const pos = parent ? parent.pos + 1 : 1;
   const resolved = resolveAttachments(id, doc.attachments, parentAtts, pos, (d) => attData.has(d) || ctx.storage.get(SPACE.atts, d) !== undefined);
-  const hash = computeRevHash({ deleted: doc.deleted, parent: parent ?? null, body: doc.body, attachments: resolved.forHash });
+  // The revision hashes the body exactly as stored: its JSON text.
+  const bodyJson = doc.bodyJson ?? JSON.stringify(doc.body);
+  const hint = doc.hashHint;
+  const hash =
+    hint !== undefined && resolved.forHash.length === 0 && sameParent(hint.parent, parent)
+      ? hint.hash
+      : computeRevHashFromJson({ deleted: doc.deleted, parent: parent ?? null, bodyJson, attachments: resolved.forHash });
   const history: RevHistory = parent ? { start: pos, ids: [hash, parent.hash] } : { start: 1, ids: [hash] };
   const rev = `${pos}-${hash}`;
   for (const [digest, base64] of resolved.newData) attData.set(digest, base64);
-  storeRevision(meta, entry, id, history, doc.deleted, { body: JSON.stringify(doc.body), atts: resolved.atts });
+  storeRevision(meta, entry, id, history, doc.deleted, { body: bodyJson, atts: resolved.atts });
   return { rev };
 }
 
@@ -142,8 +165,12 @@ function applyReplicated(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, id: st
   const previous = record ? nearestStoredAncestor(ctx, entry, record, history) : undefined;
   const resolved = resolveAttachments(id, doc.attachments, previous, history.start, (d) => attData.has(d) || ctx.storage.get(SPACE.atts, d) !== undefined);
   for (const [digest, base64] of resolved.newData) attData.set(digest, base64);
-  storeRevision(meta, entry, id, history, doc.deleted, { body: JSON.stringify(doc.body), atts: resolved.atts });
+  storeRevision(meta, entry, id, history, doc.deleted, { body: doc.bodyJson ?? JSON.stringify(doc.body), atts: resolved.atts });
   return { rev };
+}
+
+function sameParent(a: { pos: number; hash: string } | null, b: { pos: number; hash: string } | undefined): boolean {
+  return a === null ? b === undefined : b !== undefined && a.pos === b.pos && a.hash === b.hash;
 }
 
 function replicatedHistory(doc: PreparedDoc): RevHistory {
@@ -175,10 +202,11 @@ function storeRevision(meta: DbMeta, entry: WorkingDoc, id: string, history: Rev
   const rev = `${history.start}-${history.ids[0]}`;
   const before = entry.current as DocRecord | undefined;
   const tree = before ? mergePath(before.tree, history, { deleted }, meta.revsLimit).tree : newTree(history, { deleted });
-  const winner: RevLeaf = sortedLeaves(tree)[0]!;
-  entry.newBodies.set(rev, body);
+  // A new tree is one path, so its only leaf, the new revision, wins.
+  const winner: Pick<RevLeaf, 'rev' | 'deleted'> = before ? sortedLeaves(tree)[0]! : { rev, deleted };
+  addNewBody(entry, rev, body);
   meta.updateSeq += 1;
-  const winnerBody = winner.rev === rev ? body : before && winner.rev === before.winner ? before.winnerBody : entry.newBodies.get(winner.rev);
+  const winnerBody = winner.rev === rev ? body : before && winner.rev === before.winner ? before.winnerBody : newBodyOf(entry, winner.rev);
   const next: DocRecord = {
     id,
     seq: meta.updateSeq,
@@ -215,7 +243,7 @@ export function addExternal(meta: DbMeta, delta: number): void {
 function collectDocOps(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, ops: StorageOp[]): void {
   const { base, current } = entry;
   const id = current.id;
-  const winnerIsNew = entry.newBodies.has(current.winner);
+  const winnerIsNew = newBodyOf(entry, current.winner) !== undefined;
   if (!winnerIsNew && base && current.winner !== base.winner) {
     // An older revision became the winner: move its body inline.
     const moved = loadRevBody(ctx.storage, base, current.winner);
@@ -225,11 +253,8 @@ function collectDocOps(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, ops: Sto
       ops.push({ type: 'del', space: SPACE.revs, key: revKey(id, current.winner) });
     }
   }
-  for (const [rev, body] of entry.newBodies) {
-    if (rev !== current.winner && findRevision(current.tree, rev)) {
-      ops.push({ type: 'put', space: SPACE.revs, key: revKey(id, rev), value: encodeRevBody(body) });
-    }
-  }
+  if (entry.newRev !== undefined && entry.newRev !== current.winner) storeNonWinnerBody(current, entry.newRev, entry.newBody!, ops);
+  if (entry.moreBodies) for (const [rev, body] of entry.moreBodies) storeNonWinnerBody(current, rev, body, ops);
   if (base && base.winner !== current.winner && findRevision(current.tree, base.winner)) {
     ops.push({ type: 'put', space: SPACE.revs, key: revKey(id, base.winner), value: encodeRevBody(base.winnerBody) });
   }
@@ -242,9 +267,16 @@ function collectDocOps(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, ops: Sto
   ops.push({ type: 'put', space: SPACE.seqs, key: seqKey(current.seq), value: id });
 }
 
+/** A body added by the batch that is not the winner's goes to the `revs` space, unless stemming dropped it. */
+function storeNonWinnerBody(current: DocRecord, rev: string, body: RevBody, ops: StorageOp[]): void {
+  if (rev !== current.winner && findRevision(current.tree, rev)) {
+    ops.push({ type: 'put', space: SPACE.revs, key: revKey(current.id, rev), value: encodeRevBody(body) });
+  }
+}
+
 /** The body of `rev` as the batch sees it: added in this batch, or stored. */
 function bodyOf(ctx: DbContext, entry: WorkingDoc, rev: string): RevBody | undefined {
-  return entry.newBodies.get(rev) ?? (entry.base ? loadRevBody(ctx.storage, entry.base, rev) : undefined);
+  return newBodyOf(entry, rev) ?? (entry.base ? loadRevBody(ctx.storage, entry.base, rev) : undefined);
 }
 
 function splitRev(rev: string): [number, string] {

@@ -7,22 +7,22 @@
  */
 
 const VERSION_MAGIC = 131;
-const NEW_FLOAT_EXT = 70;
-const SMALL_INTEGER_EXT = 97;
+export const NEW_FLOAT_EXT = 70;
+export const SMALL_INTEGER_EXT = 97;
 const INTEGER_EXT = 98;
 /** `minor_version` 1 keeps latin-1 atoms as ATOM_EXT (UTF-8 atom tags only arrive with minor_version 2). */
-const ATOM_EXT = 100;
-const SMALL_TUPLE_EXT = 104;
+export const ATOM_EXT = 100;
+export const SMALL_TUPLE_EXT = 104;
 const LARGE_TUPLE_EXT = 105;
-const NIL_EXT = 106;
-const STRING_EXT = 107;
-const LIST_EXT = 108;
-const BINARY_EXT = 109;
+export const NIL_EXT = 106;
+export const STRING_EXT = 107;
+export const LIST_EXT = 108;
+export const BINARY_EXT = 109;
 const SMALL_BIG_EXT = 110;
 const LARGE_BIG_EXT = 111;
 
 /** term_to_binary writes a proper list of bytes (0..255) this short as STRING_EXT instead of LIST_EXT. */
-const MAX_STRING_EXT_LENGTH = 0xffff;
+export const MAX_STRING_EXT_LENGTH = 0xffff;
 /** Strings up to this many UTF-16 units are UTF-8 encoded in JavaScript, longer ones by Buffer#write. */
 const SHORT_STRING = 48;
 const INT32_MIN = -0x8000_0000;
@@ -74,8 +74,8 @@ const floatScratch = new DataView(new ArrayBuffer(8));
  * Buffer's checked write methods: this runs on every document write.
  */
 export class TermWriter {
-  private buf: Buffer;
-  private pos = 0;
+  protected buf: Buffer;
+  protected pos = 0;
 
   constructor(initialCapacity = 1024) {
     this.buf = Buffer.allocUnsafe(Math.max(16, initialCapacity));
@@ -301,7 +301,7 @@ export class TermWriter {
   }
 
   /** A safe integer (so exact as a double) as SMALL_INTEGER, INTEGER or SMALL_BIG. */
-  private smallOrBig(value: number): this {
+  protected smallOrBig(value: number): this {
     this.ensure(11);
     const buf = this.buf;
     if (value >= 0 && value <= 255) {
@@ -351,7 +351,7 @@ export class TermWriter {
   }
 
   /** Writes an unsigned 32-bit big-endian integer at `at` (room already ensured). */
-  private uint32At(at: number, value: number): void {
+  protected uint32At(at: number, value: number): void {
     const buf = this.buf;
     buf[at] = value >>> 24;
     buf[at + 1] = (value >>> 16) & 0xff;
@@ -359,7 +359,7 @@ export class TermWriter {
     buf[at + 3] = value & 0xff;
   }
 
-  private ensure(extra: number): void {
+  protected ensure(extra: number): void {
     const needed = this.pos + extra;
     if (needed <= this.buf.length) return;
     const grown = Buffer.allocUnsafe(Math.max(needed, this.buf.length * 2));

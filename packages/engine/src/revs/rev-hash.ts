@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { TermWriter } from './erlang-term.js';
+import { JsonTextTermWriter } from './json-text-term.js';
 
 /**
  * CouchDB's revision hash (`couch_db:new_revid/1`): the md5 of
@@ -38,7 +38,7 @@ const BODY_SPECIAL_MEMBERS = new Set([
 const HEX_REV_ID = /^[+-]?[0-9a-fA-F]+$/;
 
 /** Reused across calls: hashing is synchronous, and a warm buffer saves an allocation per write. */
-const writer = new TermWriter(4096);
+const writer = new JsonTextTermWriter(4096);
 
 /** One-shot crypto.hash (Node >= 20.12) skips the Hash object; older Node falls back to createHash. */
 const md5Hex: (data: Uint8Array) => string =
@@ -48,6 +48,43 @@ const md5Hex: (data: Uint8Array) => string =
 
 /** The hash part of a new revision id: 32 lowercase hex characters. */
 export function computeRevHash(input: RevHashInput): string {
+  writeHead(input);
+  writer.ejsonObject(input.body, isLeftOutOfBody);
+  return finish(input.attachments);
+}
+
+/** {@link RevHashInput} with the body as the JSON text that is stored for the revision. */
+export interface RevHashJsonInput extends Omit<RevHashInput, 'body'> {
+  /**
+   * The body object as compact JSON (`JSON.stringify` output) without `_`-members, exactly as stored. Gives the
+   * same hash as {@link computeRevHash} with the parsed object, without walking an object graph.
+   */
+  bodyJson: string;
+}
+
+/** {@link computeRevHash} for a body given as its stored JSON text: what the write path hashes. */
+export function computeRevHashFromJson(input: RevHashJsonInput): string {
+  writeHead(input);
+  writer.ejsonText(input.bodyJson);
+  return finish(input.attachments);
+}
+
+/**
+ * {@link computeRevHashFromJson} for a body whose JSON text is already UTF-8 encoded: `bytes[start..end)`. Worker
+ * threads hash from shared memory this way, without a copy of the text.
+ */
+export function computeRevHashFromUtf8(
+  input: Omit<RevHashInput, 'body'>,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): string {
+  writeHead(input);
+  writer.ejsonUtf8(bytes, start, end);
+  return finish(input.attachments);
+}
+
+function writeHead(input: Pick<RevHashInput, 'deleted' | 'parent'>): void {
   writer.reset().listHeader(5).boolean(input.deleted);
   if (input.parent === null) {
     // A first revision: couch_db takes ParentPos 0 and the integer 0 for the missing parent rev id.
@@ -56,8 +93,10 @@ export function computeRevHash(input: RevHashInput): string {
     writer.integer(input.parent.pos);
     writeParentRevId(input.parent.hash);
   }
-  writer.ejsonObject(input.body, isLeftOutOfBody);
-  writeAttachments(input.attachments);
+}
+
+function finish(attachments: RevHashInput['attachments']): string {
+  writeAttachments(attachments);
   writer.nil();
   return md5Hex(writer.view());
 }

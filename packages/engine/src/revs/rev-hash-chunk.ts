@@ -1,0 +1,43 @@
+import { computeRevHashFromUtf8 } from './rev-hash.js';
+
+/**
+ * One chunk of a batch's revision hashes, as posted to a hashing thread. The bodies are UTF-8 JSON text in shared
+ * memory (`bytes`, body i at `offsets[i]..offsets[i + 1]`); none of them has attachments.
+ */
+export interface RevHashChunk {
+  /** The batch's claim slots: 0 free, {@link CLAIMED_BY_WORKER} or {@link CLAIMED_BY_CALLER}, one per chunk. */
+  claims: Int32Array;
+  batch: number;
+  chunk: number;
+  bytes: Uint8Array;
+  offsets: Int32Array;
+  deleted: Uint8Array;
+  /** Parent revision of each body: its generation (0 for none) and hash (empty for none). */
+  parentPos: Float64Array;
+  parentHash: string[];
+}
+
+export const CLAIMED_BY_WORKER = 1;
+export const CLAIMED_BY_CALLER = 2;
+
+/**
+ * Takes the chunk for `by` unless the other side already has it. The worker takes chunks in order and the caller
+ * from the end backwards, so each chunk is hashed exactly once and neither side waits for the other to start.
+ */
+export function claimChunk(chunk: RevHashChunk, by: typeof CLAIMED_BY_WORKER | typeof CLAIMED_BY_CALLER): boolean {
+  return Atomics.compareExchange(chunk.claims, chunk.chunk, 0, by) === 0;
+}
+
+/** The revision hashes of a chunk's bodies, in order. */
+export function hashChunk(chunk: RevHashChunk): string[] {
+  const hashes: string[] = [];
+  const count = chunk.offsets.length - 1;
+  for (let i = 0; i < count; i++) {
+    const pos = chunk.parentPos[i]!;
+    const parent = pos === 0 ? null : { pos, hash: chunk.parentHash[i]! };
+    hashes.push(
+      computeRevHashFromUtf8({ deleted: chunk.deleted[i] === 1, parent, attachments: [] }, chunk.bytes, chunk.offsets[i]!, chunk.offsets[i + 1]!),
+    );
+  }
+  return hashes;
+}
