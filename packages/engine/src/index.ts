@@ -14,3 +14,4 @@ export {
 } from './storage/index.js';
 export { ENGINE_VERSION } from './version.js';
 export { setDesignLogger, type DesignLogger } from './design/design-log.js';
+export type { DesignInfo, ViewIndexInfo } from './views/view-index-info.js';

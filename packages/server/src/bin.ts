@@ -15,6 +15,8 @@ Usage: settee-server --dir ./data [--port 5984] [--host 127.0.0.1] [--admin name
   --admin-party          no admin at all, everyone is admin (loopback only)
   --max-body <bytes>     largest request body accepted (default 64 MiB)
   --cors <origins>       allow these browser origins (comma-separated, or *); off by default
+  --users-db-security-editable
+                         let the admin change _users/_security, e.g. to open self-signup (off, as in CouchDB)
   -h, --help             this text
 `;
 
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
       'admin-party': { type: 'boolean', default: false },
       'max-body': { type: 'string' },
       cors: { type: 'string' },
+      'users-db-security-editable': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
     host: values.host,
     ...(admin === undefined ? {} : { admin }),
     adminParty: values['admin-party'],
+    usersDbSecurityEditable: values['users-db-security-editable'],
     ...(values['max-body'] === undefined ? {} : { maxBodyBytes: Number(values['max-body']) }),
     ...(values.cors === undefined
       ? {}

@@ -74,6 +74,7 @@ export async function createServer(options: ServerOptions): Promise<SetteeServer
         : { name: options.admin.name, hash: await hashPassword(options.admin.password, iterations) },
     secret: options.secret ?? randomBytes(32).toString('hex'),
     iterations,
+    usersDbSecurityEditable: options.usersDbSecurityEditable === true,
     log,
     credentials: new Map(),
     security: new Map(),

@@ -17,6 +17,11 @@ export interface ServerOptions {
   readonly adminParty?: boolean;
   /** Largest request body accepted, in bytes (413 above it). Default 64 MiB. */
   readonly maxBodyBytes?: number;
+  /**
+   * CouchDB's `[couchdb] users_db_security_editable`: lets a server admin change `_users/_security`, which is how
+   * `_users` is opened for self-signup. Off by default, as in CouchDB 3 (403 on `PUT /_users/_security`).
+   */
+  readonly usersDbSecurityEditable?: boolean;
   /** PBKDF2 iterations for passwords of new users (CouchDB's default, 600,000, unless set). */
   readonly pbkdf2Iterations?: number;
   /** Key of session cookies; random per process by default. */

@@ -15,6 +15,8 @@ export interface ServerState {
   readonly admin: { readonly name: string; readonly hash: PasswordHash } | undefined;
   /** Keys session cookies; random per process unless configured, so a restart logs everybody out. */
   readonly secret: string;
+  /** A server admin may change `_users/_security` (CouchDB's `users_db_security_editable`). */
+  readonly usersDbSecurityEditable: boolean;
   /** PBKDF2 iterations for new user passwords. */
   readonly iterations: number;
   /** One line per unexpected failure; never given credentials. */

@@ -72,6 +72,7 @@ import { waitForCommit } from './wait-for-commit.js';
 import { writeDocs } from './write-docs.js';
 import { runList, runShow, runUpdate } from '../design/design-handlers.js';
 import { runViewQuery } from '../views/run-view-query.js';
+import { viewIndexInfo, type DesignInfo } from '../views/view-index-info.js';
 import { designWriteErrorStatus } from '../design/validate-design-doc.js';
 
 /** What an engine database needs from the engine: its open state, looked up on every call. */
@@ -319,6 +320,14 @@ export class EngineDatabase implements DatabaseAdapter {
 
   async query<K = JsonValue, V = JsonValue>(ddoc: string, view: string, options: ViewQueryOptions<K> = {}): Promise<ViewResponse<K, V>> {
     return runViewQuery(this.ctx, ddoc, view, options as ViewQueryOptions) as ViewResponse<K, V>;
+  }
+
+  /**
+   * CouchDB's `GET /{db}/_design/{ddoc}/_info`: the state of the design document's view index (not on the adapter
+   * contract; the server uses it when it serves an engine). 404 when the design document is missing.
+   */
+  async designInfo(ddoc: string): Promise<DesignInfo> {
+    return viewIndexInfo(this.ctx, ddoc);
   }
 
   async show(ddoc: string, name: string, docId?: string, request: DesignRequest = {}): Promise<DesignResponse> {

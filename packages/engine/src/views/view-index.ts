@@ -69,6 +69,28 @@ export class ViewIndex {
     return index;
   }
 
+  /** The database purge seq the rows account for. */
+  get purgeSeq(): number {
+    return this.state.purgeSeq;
+  }
+
+  /**
+   * Bytes of the index as `_info` reports them: `external` counts the JSON of every row's key and value (CouchDB's
+   * uncompressed view data), `active` the stored text of the rows (keys included).
+   */
+  sizes(): { active: number; external: number } {
+    let active = 0;
+    let external = 0;
+    for (const [id, rows] of this.byDoc) {
+      active += Buffer.byteLength(this.group.signature) + 1 + Buffer.byteLength(id);
+      active += Buffer.byteLength(JSON.stringify(rows.map(encodeSlot)));
+      for (const list of rows) {
+        for (const row of list) external += Buffer.byteLength(JSON.stringify([row.key ?? null, row.value ?? null])) - 3;
+      }
+    }
+    return { active, external };
+  }
+
   /** Number of documents with rows in at least one view. */
   get documents(): number {
     return this.byDoc.size;

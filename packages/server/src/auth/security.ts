@@ -1,5 +1,5 @@
 import { ForbiddenError, UnauthorizedError, type SecurityObject } from '@settee/core';
-import { USERS_DB, type ServerState } from '../server-state.js';
+import type { ServerState } from '../server-state.js';
 import { isServerAdmin, type UserCtx } from './user-ctx.js';
 
 /** What a user may do in one database. */
@@ -7,9 +7,6 @@ export type DbRole = 'admin' | 'member';
 
 /** CouchDB 3's `default_security = admin_only`: what every new database gets. */
 export const ADMIN_ONLY: SecurityObject = { members: { roles: ['_admin'] }, admins: { roles: ['_admin'] } };
-
-/** `_users` is for server admins only, whatever its `_security` says. */
-const USERS_SECURITY = ADMIN_ONLY;
 
 function matches(user: UserCtx, group: SecurityObject['members']): boolean {
   if (group === undefined) return false;
@@ -21,9 +18,12 @@ function isEmpty(group: SecurityObject['members']): boolean {
   return (group?.names?.length ?? 0) === 0 && (group?.roles?.length ?? 0) === 0;
 }
 
-/** The database's `_security`, cached until the server writes it again. */
+/**
+ * The database's `_security`, cached until the server writes it again. `_users` starts admin-only like every
+ * database (CouchDB 3's default); a server admin opening it (`members` empty) lets clients sign up and manage their
+ * own user document under the users database's rules (`users-access.ts`).
+ */
 export async function securityOf(state: ServerState, db: string): Promise<SecurityObject> {
-  if (db === USERS_DB) return USERS_SECURITY;
   const cached = state.security.get(db);
   if (cached !== undefined) return cached;
   const security = await state.engine.db(db).getSecurity();

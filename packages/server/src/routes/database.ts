@@ -1,5 +1,6 @@
 import {
   BadRequestError,
+  ForbiddenError,
   NotFoundError,
   PreconditionFailedError,
   type AllDocsOptions,
@@ -17,14 +18,16 @@ import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery } from '../http/query.js';
 import { sendJson } from '../http/respond.js';
-import { engineDbName } from '../server-state.js';
+import { engineDbName, USERS_DB } from '../server-state.js';
 import { attachmentRoute } from './attachments.js';
 import { changesRoute } from './changes.js';
 import { isUsersDb, locationOf, type DbTarget } from './db-target.js';
 import { DESIGN_ENDPOINTS, designEndpoint } from './design.js';
 import { userContextOf } from './design-user-ctx.js';
-import { documentRoute, postDoc, prepareForWrite } from './documents.js';
+import { documentRoute, postDoc } from './documents.js';
 import { explainRoute, findRoute, indexRoute } from './find.js';
+import { seenInUsersDb, usersBulkDocs, usersDbRoute } from './users-db.js';
+import { usersDbPreflight } from '../auth/users-access.js';
 
 const DB_MISSING = 'Database does not exist.';
 
@@ -80,7 +83,10 @@ export async function databaseRoute(ctx: RequestContext): Promise<void> {
   const engineName = engineDbName(name);
   if (engineName === undefined) throw new NotFoundError(DB_MISSING);
   if (second === undefined) return databaseItself(ctx, name, engineName);
+  if (engineName === USERS_DB) usersDbPreflight(ctx.user, second);
   const target = await targetOf(ctx, name, engineName);
+  // `_users` hides other users' documents from whoever does not administer it.
+  if (isUsersDb(target) && target.role !== 'admin' && (await usersDbRoute(ctx, target, second, rest))) return;
   switch (second) {
     case '_all_docs':
     case '_design_docs':
@@ -89,7 +95,7 @@ export async function databaseRoute(ctx: RequestContext): Promise<void> {
       if (rest.length > 0) throw new NotFoundError('missing');
       return listing(ctx, target, second, await listOptions(ctx));
     case '_bulk_docs':
-      return bulkDocs(ctx, target);
+      return isUsersDb(target) ? usersBulkDocs(ctx, target) : bulkDocs(ctx, target);
     case '_bulk_get':
       return bulkGet(ctx, target);
     case '_changes':
@@ -181,7 +187,7 @@ async function listRows(target: DbTarget, endpoint: string, options: Record<stri
 }
 
 async function listing(ctx: RequestContext, target: DbTarget, endpoint: string, options: Record<string, unknown>): Promise<void> {
-  sendJson(ctx, 200, await listRows(target, endpoint, options));
+  sendJson(ctx, 200, seenInUsersDb(ctx, target, await listRows(target, endpoint, options)));
 }
 
 /** `POST /db/_all_docs/queries`: several listings in one request. */
@@ -191,7 +197,7 @@ async function multiQuery(ctx: RequestContext, target: DbTarget, endpoint: strin
   const queries = isObject(body) ? body['queries'] : undefined;
   if (!Array.isArray(queries)) throw new BadRequestError('`queries` member must be an array.');
   const results: unknown[] = [];
-  for (const query of queries) results.push(await listRows(target, endpoint, isObject(query) ? query : {}));
+  for (const query of queries) results.push(seenInUsersDb(ctx, target, await listRows(target, endpoint, isObject(query) ? query : {})));
   sendJson(ctx, 200, { results });
 }
 
@@ -200,7 +206,7 @@ async function bulkDocs(ctx: RequestContext, target: DbTarget): Promise<void> {
   if (ctx.method !== 'POST') throw methodNotAllowed('POST');
   const body = await readJsonTyped(ctx);
   if (!isObject(body)) throw new BadRequestError('Request body must be a JSON object');
-  let docs = body['docs'];
+  const docs = body['docs'];
   if (docs === undefined) throw new BadRequestError('POST body must include `docs` parameter.');
   if (body['all_or_nothing'] === true && Array.isArray(docs)) {
     // CouchDB 3 dropped all_or_nothing: 417 with a not_implemented entry per document.
@@ -216,9 +222,6 @@ async function bulkDocs(ctx: RequestContext, target: DbTarget): Promise<void> {
   if (Array.isArray(docs)) {
     if (target.role !== 'admin' && docs.some((doc) => isObject(doc) && String(doc['_id']).startsWith('_design/'))) {
       requireDbAdmin(target.role);
-    }
-    if (isUsersDb(target)) {
-      docs = await Promise.all(docs.map((doc) => (isObject(doc) ? prepareForWrite(ctx, target, doc) : doc)));
     }
   }
   const options: BulkDocsOptions = { userCtx: userContextOf(ctx, target) };
@@ -258,7 +261,9 @@ async function security(ctx: RequestContext, target: DbTarget): Promise<void> {
   }
   if (ctx.method !== 'PUT') throw methodNotAllowed('GET,HEAD,PUT');
   requireDbAdmin(target.role);
-  if (isUsersDb(target)) throw new BadRequestError('The security of the users database is fixed on this server.');
+  if (target.engineName === USERS_DB && !ctx.state.usersDbSecurityEditable) {
+    throw new ForbiddenError("You can't edit the security object of the user database.");
+  }
   const body = await readJson(ctx);
   if (!isObject(body)) throw new BadRequestError('Security object must be a JSON object');
   ctx.state.security.delete(target.engineName);

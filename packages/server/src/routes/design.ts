@@ -3,6 +3,7 @@ import type { RequestContext } from '../http/context.js';
 import type { DbTarget } from './db-target.js';
 import { listRoute, showRoute, updateRoute } from './design-functions.js';
 import { viewRoute } from './design-view.js';
+import { designInfoRoute } from './design-info.js';
 
 /**
  * A handler of a design document's function endpoint (`_view`, `_show`, `_list`, `_update`...): it gets the
@@ -13,13 +14,15 @@ export type DesignHandler = (ctx: RequestContext, target: DbTarget, ddoc: string
 /**
  * Where design-document endpoints are registered: `_view`, `_show`, `_list` and `_update` run on the engine
  * (`design-view.ts`, `design-functions.ts`); another endpoint can be added with `designHandlers.set(...)` and the
- * router needs no other change. An endpoint with no handler (`_info`, `_rewrite`...) answers 501 `not_implemented`.
+ * router needs no other change. `_info` reports the view index (`design-info.ts`). An endpoint with no handler
+ * (`_rewrite`...) answers 501 `not_implemented`.
  */
 export const designHandlers = new Map<string, DesignHandler>([
   ['_view', viewRoute],
   ['_show', showRoute],
   ['_list', listRoute],
   ['_update', updateRoute],
+  ['_info', designInfoRoute],
 ]);
 
 /** Segments after `_design/{name}/` that name a function endpoint rather than an attachment. */

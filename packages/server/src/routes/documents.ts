@@ -9,6 +9,7 @@ import {
 } from '@settee/core';
 import { requireDbAdmin } from '../auth/security.js';
 import { prepareUserDoc } from '../auth/users.js';
+import { usersDbWriter } from '../auth/users-access.js';
 import { isObject, mediaType, readBody, readJson, readJsonTyped } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
@@ -33,11 +34,19 @@ function guardDesign(target: DbTarget, id: string): void {
   if (id.startsWith('_design/')) requireDbAdmin(target.role);
 }
 
-/** Applies the users database's rules (hashing passwords) and forgets cached credentials after a user changes. */
-export async function prepareForWrite(ctx: RequestContext, target: DbTarget, doc: Record<string, unknown>): Promise<Record<string, unknown>> {
+/**
+ * Applies the users database's rules (who may write, hashing passwords, validation against the revision `rev` or
+ * `_rev` names) and forgets cached credentials after a user changes.
+ */
+export async function prepareForWrite(
+  ctx: RequestContext,
+  target: DbTarget,
+  doc: Record<string, unknown>,
+  rev?: string,
+): Promise<Record<string, unknown>> {
   if (!isUsersDb(target)) return doc;
   ctx.state.credentials.clear();
-  return prepareUserDoc(ctx.state, doc);
+  return prepareUserDoc(ctx.state, doc, usersDbWriter(ctx.user, target.role), target.db, rev);
 }
 
 /** True when the client takes multipart answers (it did not ask for JSON only). */
@@ -98,9 +107,9 @@ async function putDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
   const query = parseQuery(ctx.rawQuery);
   const body = await readDocBody(ctx);
   if (!isObject(body)) throw new BadRequestError(NOT_AN_OBJECT);
-  const doc = await prepareForWrite(ctx, target, { ...body, _id: id });
-  const options: PutOptions = { userCtx: userContextOf(ctx, target) };
   const rev = revOf(ctx, query);
+  const doc = await prepareForWrite(ctx, target, { ...body, _id: id }, rev);
+  const options: PutOptions = { userCtx: userContextOf(ctx, target) };
   if (rev !== undefined) options.rev = rev;
   if (query['new_edits'] !== undefined) options.new_edits = query['new_edits'] as boolean;
   const result = await target.db.put(doc as DocumentInput<JsonObject> & { _id: string }, options);

@@ -1,0 +1,46 @@
+import { ForbiddenError, NotFoundError, type DatabaseAdapter } from '@settee/core';
+import type { DbRole } from './security.js';
+import { requireServerAdmin } from './security.js';
+import { isServerAdmin, type UserCtx } from './user-ctx.js';
+import { USER_PREFIX, userNameOfId, type UsersDbWriter } from './user-doc-rules.js';
+import { currentDoc } from './users.js';
+
+/** CouchDB's answer to a non-admin reading a design document of `_users`. */
+export const USERS_DESIGN_FORBIDDEN = 'Only administrators can view design docs in the users database.';
+
+/** The writer (and reader) a request is in `_users`: database admins there count as admins. */
+export function usersDbWriter(user: UserCtx, role: DbRole): UsersDbWriter {
+  return { user, isAdmin: role === 'admin' };
+}
+
+/** The id of the user's own document, or undefined for anonymous clients (who own none). */
+export function ownUserDocId(user: UserCtx): string | undefined {
+  return user.name === null ? undefined : USER_PREFIX + user.name;
+}
+
+/**
+ * CouchDB's `chttpd_auth_request` for `_users`: `_all_docs` and `_changes` are for server admins only, checked
+ * before the database's `_security` (so even a member, or a database admin of `_users`, gets 401).
+ */
+export function usersDbPreflight(user: UserCtx, endpoint: string | undefined): void {
+  if ((endpoint === '_all_docs' || endpoint === '_changes') && !isServerAdmin(user)) requireServerAdmin(user);
+}
+
+/** True when the reader may see this document of `_users`: admins all, others their own and local documents. */
+export function mayReadUserDoc(reader: UsersDbWriter, id: string): boolean {
+  if (reader.isAdmin || id.startsWith('_local/')) return true;
+  if (id.startsWith('_design/')) return false;
+  return reader.user.name !== null && userNameOfId(id) === reader.user.name;
+}
+
+/**
+ * CouchDB's `after_doc_read` of `_users`: a non-admin reading a design document gets 403, someone else's user
+ * document 404 `not_found` "missing" (as if it did not exist). A document that really is missing answers as usual.
+ */
+export async function assertMayReadUserDoc(db: DatabaseAdapter, reader: UsersDbWriter, id: string): Promise<void> {
+  if (mayReadUserDoc(reader, id)) return;
+  // Throws the engine's own 404 (missing or deleted) when there is nothing to read.
+  if ((await currentDoc(db, id)) === undefined) await db.get(id);
+  if (id.startsWith('_design/')) throw new ForbiddenError(USERS_DESIGN_FORBIDDEN);
+  throw new NotFoundError('missing');
+}
