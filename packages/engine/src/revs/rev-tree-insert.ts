@@ -4,6 +4,10 @@ import type { MergeOutcome, RevHistory, RevNode, RevTree } from './rev-tree-type
 
 /** A tree holding one new path (not stemmed). */
 export function newTree(history: RevHistory, leaf: { deleted: boolean }): RevTree {
+  // Most new trees are a document's first revision: one node, built directly.
+  if (history.ids.length === 1 && Number.isSafeInteger(history.start)) {
+    return [{ pos: history.start, root: { hash: history.ids[0]!, deleted: leaf.deleted, available: true, children: [] } }];
+  }
   const { pos, nodes } = pathNodes(history, leaf);
   linkChain(nodes, 0);
   return [{ pos, root: nodes[0]! }];
