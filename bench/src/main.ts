@@ -4,13 +4,14 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { CASES } from './cases.js';
-import { CONTENDER_IDS, createContender } from './contenders.js';
+import { startContenderProcess, type ContenderProcess } from './contender-process.js';
+import { CONTENDER_IDS } from './contenders.js';
+import type { CpuOutcome } from './cpu-report.js';
 import { makePlaylists, meanJsonBytes } from './docs.js';
-import { exposeGc } from './gc.js';
 import { measureRss } from './measure-rss.js';
 import { renderReport, type BenchResults, type Outcome } from './report.js';
 import { runCase } from './run-case.js';
-import type { Contender, ContenderId } from './store.js';
+import type { ContenderId } from './store.js';
 
 const RSS_DOCS = 100_000;
 
@@ -30,11 +31,12 @@ function printMachine(): void {
   console.log('');
 }
 
-async function openContenders(): Promise<Map<ContenderId, Contender | Error>> {
-  const opened = new Map<ContenderId, Contender | Error>();
+/** One child process per contender, started one after another; a contender that cannot start is reported. */
+async function openContenders(): Promise<Map<ContenderId, ContenderProcess | Error>> {
+  const opened = new Map<ContenderId, ContenderProcess | Error>();
   for (const id of CONTENDER_IDS) {
     try {
-      opened.set(id, await createContender(id));
+      opened.set(id, await startContenderProcess(id));
     } catch (error) {
       opened.set(id, error instanceof Error ? error : new Error(String(error)));
       console.log(`  ${id} unavailable: ${message(error)}`);
@@ -43,25 +45,36 @@ async function openContenders(): Promise<Map<ContenderId, Contender | Error>> {
   return opened;
 }
 
-async function runCases(contenders: Map<ContenderId, Contender | Error>, results: BenchResults): Promise<void> {
-  const gc = exposeGc();
-  const available = [...contenders.values()].filter((c): c is Contender => !(c instanceof Error));
+async function runCases(contenders: Map<ContenderId, ContenderProcess | Error>, results: BenchResults): Promise<void> {
+  const available = [...contenders.values()].filter((c): c is ContenderProcess => !(c instanceof Error));
   for (const benchCase of CASES) {
     const outcomes = new Map<ContenderId, Outcome>();
+    const cpu = new Map<ContenderId, CpuOutcome>();
     results.cases.set(benchCase.key, outcomes);
-    const measured = await runCase(benchCase, available, gc);
+    results.cpu.set(benchCase.key, cpu);
+    const measured = await runCase(benchCase, available);
     const progress: string[] = [];
     for (const [id, contender] of contenders) {
       const m = contender instanceof Error ? contender : measured.get(id);
       if (m === undefined || m instanceof Error) {
         outcomes.set(id, { error: m ? message(m) : 'not run' });
+        cpu.set(id, { error: m ? message(m) : 'not run' });
         progress.push(`${id} failed`);
       } else {
         outcomes.set(id, { value: benchCase.unit === 'ms' ? m.ms : (m.ops * 1000) / m.ms });
+        cpu.set(id, { cpuMs: m.cpuMs, wallMs: m.ms });
         progress.push(`${id} ${m.ms.toFixed(0)}ms`);
       }
     }
     console.log(`  ${benchCase.title.padEnd(34)} ${progress.join(', ')}`);
+  }
+}
+
+async function closeContenders(contenders: Map<ContenderId, ContenderProcess | Error>): Promise<void> {
+  for (const [id, contender] of contenders) {
+    if (contender instanceof Error) continue;
+    // A contender that fails to close has its figures already; say so and go on to the RSS children.
+    await contender.close().catch((error: unknown) => console.log(`  ${id} did not close cleanly: ${message(error)}`));
   }
 }
 
@@ -87,10 +100,10 @@ async function runRss(results: BenchResults): Promise<void> {
 async function main(): Promise<void> {
   const started = performance.now();
   printMachine();
-  const results: BenchResults = { cases: new Map(), rss: new Map(), heap: new Map(), rssDocs: RSS_DOCS };
+  const results: BenchResults = { cases: new Map(), cpu: new Map(), rss: new Map(), heap: new Map(), rssDocs: RSS_DOCS };
   const contenders = await openContenders();
   await runCases(contenders, results);
-  for (const contender of contenders.values()) if (!(contender instanceof Error)) await contender.close();
+  await closeContenders(contenders);
   await runRss(results);
   console.log('');
   console.log(renderReport(CASES, results));

@@ -1,7 +1,9 @@
 import type { BenchCase, CaseKey } from './cases.js';
 import { PAIRS } from './contenders.js';
-import { TIMED_RUNS, WARMUP_SCALE } from './run-case.js';
+import { renderCpuTable, type CpuOutcome } from './cpu-report.js';
+import { TIMED_RUNS, WARMUP_SCALE } from './methodology.js';
 import type { ContenderId } from './store.js';
+import { table } from './text-table.js';
 
 /** A contender's figure on one row, or why it has none. */
 export type Outcome = { value: number } | { error: string };
@@ -9,6 +11,8 @@ export type Outcome = { value: number } | { error: string };
 export interface BenchResults {
   /** Per case: ops/s or ms (as the case's unit says) per contender. */
   cases: Map<CaseKey, Map<ContenderId, Outcome>>;
+  /** Per case: median CPU and wall time of the timed action per contender (information beside the wall times). */
+  cpu: Map<CaseKey, Map<ContenderId, CpuOutcome>>;
   /** RSS growth in MB after loading the RSS documents, per contender. */
   rss: Map<ContenderId, Outcome>;
   /** V8 heap growth in MB in the same children: steadier than RSS, and shows what is JavaScript objects. */
@@ -68,14 +72,6 @@ function formatRatio(value: number | undefined): string {
   return value === undefined ? '-' : `${value.toFixed(2)}×`;
 }
 
-function table(header: string[], body: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
-  return [line(header), rule, ...body.map(line)].join('\n');
-}
-
 function verdictLines(all: readonly Row[]): string[] {
   const lines: string[] = [];
   for (const row of all) {
@@ -103,7 +99,10 @@ function failureLines(all: readonly Row[]): string[] {
   return lines;
 }
 
-/** The comparison table, how it was measured, then one met/not-met line per target and storage class. */
+/**
+ * The comparison table and how it was measured, the CPU-time table, then one met/not-met line per target and
+ * storage class.
+ */
 export function renderReport(cases: readonly BenchCase[], results: BenchResults): string {
   const all = rows(cases, results);
   const header = ['Case'];
@@ -123,8 +122,11 @@ export function renderReport(cases: readonly BenchCase[], results: BenchResults)
     table(header, body),
     'S/P = Settee/PouchDB as a speed factor (ops/s divided, ms inverted); for RSS, Settee MB / PouchDB MB.',
     `Timings: median of ${TIMED_RUNS} timed runs after a ${warmup}-size warm-up (write cases: a fresh database per run).`,
+    "Each contender runs in its own process (one library per process, as in an application): no other library's GC slows it.",
     `RSS: growth while loading ${results.rssDocs.toLocaleString('en-US')} docs in batches of 1k, in a fresh process per contender,`,
     'after gc(), from a baseline taken after 5k warm-up docs (start-up and V8 young-generation growth excluded).',
+    '',
+    renderCpuTable(cases, results.cpu),
     '',
     'Targets:',
     ...verdictLines(all),

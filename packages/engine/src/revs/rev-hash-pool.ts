@@ -12,6 +12,8 @@ export interface RevHashItem {
 
 /** Bodies per chunk: small enough to split a batch evenly between threads, large enough that posting is cheap. */
 const CHUNK = 64;
+/** Heap sizes of the hashing thread, in MB. */
+const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 };
 /** Reply keys pack the batch and chunk numbers into one number. */
 const CHUNKS_PER_BATCH = 2 ** 20;
 
@@ -96,7 +98,8 @@ export class RevHashPool {
     if (this.worker || this.failed) return this.worker;
     try {
       const { script, options } = revHashWorkerScript(import.meta.url);
-      const worker = new Worker(script, options);
+      // The worker allocates little (a chunk's views and hashes), so a small heap keeps its memory small.
+      const worker = new Worker(script, { ...options, resourceLimits: WORKER_HEAP_LIMITS });
       worker.on('message', (reply: RevHashReply) => this.waiting.get(replyKey(reply.batch, reply.chunk))?.(reply.hashes));
       worker.on('error', () => this.fail());
       worker.on('exit', () => this.fail());
