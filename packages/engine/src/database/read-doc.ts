@@ -14,10 +14,19 @@ import type { RevLeaf } from '../revs/rev-tree-types.js';
 import type { Storage } from '../storage/storage.js';
 import { buildDoc, type AttachmentMode, type DocExtras } from './build-doc.js';
 import { loadRecord, loadRevBody } from './load-record.js';
-import type { DocRecord } from './records.js';
+import { decodeRecordBody, decodeRecordHead, SPACE, type DocRecord } from './records.js';
 
 /** `get` of a (non-local) document with CouchDB's options. */
 export function readDoc(storage: Storage, id: string, options: GetOptions): Document {
+  if (needsOnlyWinner(options)) {
+    // The common read: the live winner as it is, which the record's head and body give without its tree.
+    const text = storage.get(SPACE.docs, id);
+    if (text !== undefined) {
+      const head = decodeRecordHead(text);
+      const extras = options.local_seq ? { localSeq: head.seq } : undefined;
+      return buildDoc(storage, id, head.winner, false, decodeRecordBody(text), extras, { inline: options.attachments === true, sinceRevpos: 0 });
+    }
+  }
   const record = loadRecord(storage, id);
   if (!record) throw new NotFoundError('missing', { id });
   let rev = record.winner;
@@ -34,6 +43,19 @@ export function readDoc(storage: Storage, id: string, options: GetOptions): Docu
   const doc = renderRevision(storage, record, rev, deleted, options, attachmentMode(record, options));
   if (!doc) throw new NotFoundError('missing', { id });
   return doc;
+}
+
+/** True when the options ask for nothing but the winning revision (no tree, no other revision). */
+function needsOnlyWinner(options: GetOptions): boolean {
+  return (
+    options.rev === undefined &&
+    !options.revs &&
+    !options.revs_info &&
+    !options.meta &&
+    !options.conflicts &&
+    !options.deleted_conflicts &&
+    !(options.attachments && options.atts_since !== undefined && options.atts_since.length > 0)
+  );
 }
 
 /** The winning revision of a live document, or undefined when it is missing or deleted. */

@@ -17,6 +17,7 @@ export function stem(tree: RevTree, limit: number): RevTree {
 /** `stem`, also telling whether anything changed. */
 export function stemTree(tree: RevTree, limit: number): { tree: RevTree; changed: boolean } {
   if (!(limit >= 1)) throw new RangeError(`revs limit must be at least 1, got ${limit}`);
+  if (isShortDistinctChain(tree, limit)) return { tree, changed: false };
   const walk = preOrder(tree);
   if (walk.duplicate) return repair(tree, limit);
   const { nodes, positions, parents } = walk;
@@ -48,6 +49,24 @@ export function stemTree(tree: RevTree, limit: number): { tree: RevTree; changed
   roots.sort(compareRoots);
   replaceContents(tree, roots);
   return { tree, changed: true };
+}
+
+/** Chains up to this long are checked for repeated ids pairwise, without allocating. */
+const SHORT_CHAIN = 16;
+
+/**
+ * The usual document: one root, no branches, fewer revisions than the limit and no id twice. Stemming leaves such
+ * a tree as it is, so the general walk (which allocates) is skipped.
+ */
+function isShortDistinctChain(tree: RevTree, limit: number): boolean {
+  if (tree.length !== 1) return false;
+  const hashes: string[] = [];
+  for (let node: RevNode | undefined = tree[0]!.root; node !== undefined; node = node.children[0]) {
+    if (node.children.length > 1 || hashes.length >= SHORT_CHAIN) return false;
+    for (const hash of hashes) if (hash === node.hash) return false;
+    hashes.push(node.hash);
+  }
+  return hashes.length < limit;
 }
 
 interface PreOrder {
