@@ -3,7 +3,8 @@ import { validateWrite } from '../design/validate-doc-update.js';
 import { stageIndexUpdates, type IndexedDocChange } from '../find/stage-index-updates.js';
 import { computeRevHashFromJson } from '../revs/rev-hash.js';
 import { findRevision, mergePath, newTree, sortedLeaves } from '../revs/rev-tree.js';
-import type { RevHistory, RevLeaf } from '../revs/rev-tree-types.js';
+import type { RevHistory, RevLeaf, RevTree } from '../revs/rev-tree-types.js';
+import { chainTip, findNode } from '../revs/rev-tree-walk.js';
 import type { StorageOp } from '../storage/storage.js';
 import type { StoredAttachments } from './attachment-meta.js';
 import type { DbContext, DbMeta } from './db-context.js';
@@ -121,9 +122,9 @@ function applyEdit(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, id: string, 
   let parentAtts: StoredAttachments | undefined;
   if (record) {
     if (doc.rev) {
+      const found = findNode(record.tree, doc.rev.pos, doc.rev.hash);
+      if (!found || found.children.length > 0) throw conflict(id);
       const rev = `${doc.rev.pos}-${doc.rev.hash}`;
-      const found = findRevision(record.tree, rev);
-      if (!found || !found.isLeaf) throw conflict(id);
       parent = doc.rev;
       parentAtts = bodyOf(ctx, entry, rev)?.atts;
     } else if (record.deleted) {
@@ -203,7 +204,7 @@ function storeRevision(meta: DbMeta, entry: WorkingDoc, id: string, history: Rev
   const before = entry.current as DocRecord | undefined;
   const tree = before ? mergePath(before.tree, history, { deleted }, meta.revsLimit).tree : newTree(history, { deleted });
   // A new tree is one path, so its only leaf, the new revision, wins.
-  const winner: Pick<RevLeaf, 'rev' | 'deleted'> = before ? sortedLeaves(tree)[0]! : { rev, deleted };
+  const winner: Pick<RevLeaf, 'rev' | 'deleted'> = before && !isTipOf(tree, history) ? sortedLeaves(tree)[0]! : { rev, deleted };
   addNewBody(entry, rev, body);
   meta.updateSeq += 1;
   const winnerBody = winner.rev === rev ? body : before && winner.rev === before.winner ? before.winnerBody : newBodyOf(entry, winner.rev);
@@ -255,7 +256,7 @@ function collectDocOps(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, ops: Sto
   }
   if (entry.newRev !== undefined && entry.newRev !== current.winner) storeNonWinnerBody(current, entry.newRev, entry.newBody!, ops);
   if (entry.moreBodies) for (const [rev, body] of entry.moreBodies) storeNonWinnerBody(current, rev, body, ops);
-  if (base && base.winner !== current.winner && findRevision(current.tree, base.winner)) {
+  if (base && base.winner !== current.winner && hasRevision(current.tree, base.winner)) {
     ops.push({ type: 'put', space: SPACE.revs, key: revKey(id, base.winner), value: encodeRevBody(base.winnerBody) });
   }
   const space = current.deleted ? SPACE.tombs : SPACE.docs;
@@ -269,7 +270,7 @@ function collectDocOps(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, ops: Sto
 
 /** A body added by the batch that is not the winner's goes to the `revs` space, unless stemming dropped it. */
 function storeNonWinnerBody(current: DocRecord, rev: string, body: RevBody, ops: StorageOp[]): void {
-  if (rev !== current.winner && findRevision(current.tree, rev)) {
+  if (rev !== current.winner && hasRevision(current.tree, rev)) {
     ops.push({ type: 'put', space: SPACE.revs, key: revKey(current.id, rev), value: encodeRevBody(body) });
   }
 }
@@ -277,6 +278,18 @@ function storeNonWinnerBody(current: DocRecord, rev: string, body: RevBody, ops:
 /** The body of `rev` as the batch sees it: added in this batch, or stored. */
 function bodyOf(ctx: DbContext, entry: WorkingDoc, rev: string): RevBody | undefined {
   return newBodyOf(entry, rev) ?? (entry.base ? loadRevBody(ctx.storage, entry.base, rev) : undefined);
+}
+
+/** True when the tree is one unbranched chain ending at the history's new revision: then that revision wins. */
+function isTipOf(tree: RevTree, history: RevHistory): boolean {
+  const tip = chainTip(tree);
+  return tip !== undefined && tip.pos === history.start && tip.node.hash === history.ids[0];
+}
+
+/** Whether the tree has `rev` (a canonical revision string), found without parsing or allocating a result. */
+function hasRevision(tree: RevTree, rev: string): boolean {
+  const [pos, hash] = splitRev(rev);
+  return findNode(tree, pos, hash) !== undefined;
 }
 
 function splitRev(rev: string): [number, string] {

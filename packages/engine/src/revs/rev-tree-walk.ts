@@ -54,6 +54,42 @@ export function findPathBelow(root: RevNode, depth: number, hash: string): RevNo
   return undefined;
 }
 
+/**
+ * The node of the first occurrence of revision `pos`-`hash` (as {@link findPath} finds it), or undefined. Walks an
+ * unbranched stretch without allocating, which is all of the usual document's tree.
+ */
+export function findNode(tree: RevTree, pos: number, hash: string): RevNode | undefined {
+  for (const { pos: rootPos, root } of tree) {
+    if (rootPos > pos) continue;
+    const depth = pos - rootPos;
+    let node = root;
+    let d = 0;
+    while (d < depth && node.children.length === 1) {
+      node = node.children[0]!;
+      d++;
+    }
+    if (d === depth) {
+      // Every node above was an only child, so this is the only node at that generation under this root.
+      if (node.hash === hash) return node;
+      continue;
+    }
+    const path = findPathBelow(node, depth - d, hash);
+    if (path) return path[path.length - 1];
+  }
+  return undefined;
+}
+
+/** The end of a tree that is one unbranched chain, with its generation; undefined for any other tree. */
+export function chainTip(tree: RevTree): { node: RevNode; pos: number } | undefined {
+  if (tree.length !== 1) return undefined;
+  let { pos, root: node } = tree[0]!;
+  while (node.children.length === 1) {
+    node = node.children[0]!;
+    pos++;
+  }
+  return node.children.length === 0 ? { node, pos } : undefined;
+}
+
 /** The first occurrence of revision `pos`-`hash` in the tree, with its ancestors from its root. */
 export function findPath(tree: RevTree, pos: number, hash: string): { path: RevNode[]; rootPos: number } | undefined {
   for (const { pos: rootPos, root } of tree) {
