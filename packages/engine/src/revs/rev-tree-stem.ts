@@ -60,13 +60,14 @@ const SHORT_CHAIN = 16;
  */
 function isShortDistinctChain(tree: RevTree, limit: number): boolean {
   if (tree.length !== 1) return false;
-  const hashes: string[] = [];
-  for (let node: RevNode | undefined = tree[0]!.root; node !== undefined; node = node.children[0]) {
-    if (node.children.length > 1 || hashes.length >= SHORT_CHAIN) return false;
-    for (const hash of hashes) if (hash === node.hash) return false;
-    hashes.push(node.hash);
+  const root = tree[0]!.root;
+  let length = 0;
+  for (let node: RevNode | undefined = root; node !== undefined; node = node.children[0]) {
+    if (node.children.length > 1 || length >= SHORT_CHAIN) return false;
+    for (let above = root; above !== node; above = above.children[0]!) if (above.hash === node.hash) return false;
+    length++;
   }
-  return hashes.length < limit;
+  return length < limit;
 }
 
 interface PreOrder {
