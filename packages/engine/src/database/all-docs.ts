@@ -4,7 +4,7 @@ import type { Storage } from '../storage/storage.js';
 import { buildDoc } from './build-doc.js';
 import type { DbMeta } from './db-context.js';
 import { rangeForListing } from './key-range.js';
-import { decodeRecord, decodeRecordBody, decodeRecordHead, SPACE } from './records.js';
+import { decodeRecord, decodeRecordBody, decodeRecordHead, decodeRecordWinner, SPACE } from './records.js';
 
 /**
  * CouchDB's `_all_docs`. Live documents sit in their own space, so a listing is one range scan, `total_rows` is
@@ -22,7 +22,10 @@ export function listAllDocs(storage: Storage, meta: DbMeta, options: AllDocsOpti
   } else {
     const range = rangeForListing(options, skip);
     const entries = storage.range(SPACE.docs, range);
-    for (const [id, text] of entries.slice(skip)) rows.push(liveRow(storage, id, text, options));
+    for (let i = skip; i < entries.length; i++) {
+      const [id, text] = entries[i]!;
+      rows.push(liveRow(storage, id, text, options));
+    }
     offset = countBefore(storage, range, options.descending === true) + Math.min(skip, entries.length);
   }
   const response: AllDocsResponse = { total_rows: meta.docCount, offset, rows };
@@ -36,6 +39,11 @@ function countBefore(storage: Storage, range: ReturnType<typeof rangeForListing>
 }
 
 function liveRow(storage: Storage, id: string, text: string, options: AllDocsOptions): AllDocsRow {
+  if (options.include_docs && !options.conflicts) {
+    const { winner, body } = decodeRecordWinner(text);
+    const doc = buildDoc(storage, id, winner, false, body, undefined, { inline: options.attachments === true });
+    return { id, key: id, value: { rev: winner }, doc };
+  }
   const head = decodeRecordHead(text);
   const row: AllDocsRow = { id, key: id, value: { rev: head.winner } };
   if (options.include_docs) {

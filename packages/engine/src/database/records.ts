@@ -93,6 +93,17 @@ export function decodeRecord(id: string, text: string): DocRecord {
   };
 }
 
+/** The winner and its body and attachments, found with five `indexOf`s: what listings of live documents need. */
+export function decodeRecordWinner(text: string): { winner: string; body: RevBody } {
+  const a = text.indexOf(SEP);
+  const b = text.indexOf(SEP, a + 1);
+  const c = text.indexOf(SEP, b + 1);
+  const d = text.indexOf(SEP, c + 1);
+  const e = text.indexOf(SEP, d + 1);
+  const atts = e > d + 1 ? (JSON.parse(text.slice(d + 1, e)) as StoredAttachments) : undefined;
+  return { winner: text.slice(a + 1, b), body: { atts, body: text.slice(e + 1) } };
+}
+
 /** The winner's body and attachments straight from the record text, skipping the tree. */
 export function decodeRecordBody(text: string): RevBody {
   const parts = splitLines(text, 6);
