@@ -269,6 +269,22 @@ describe.each(backends)('documents [$name]', (backend) => {
         'invalid_design_doc',
         '`views` field must have object type',
       );
+      // couch_mrview's validation of the design options that change how views are built.
+      await expectCouchError(
+        db.put({ _id: '_design/bad', options: { local_seq: 'yes' } }),
+        BadRequestError,
+        400,
+        'invalid_design_doc',
+        '`options.local_seq` field must have boolean type',
+      );
+      await expectCouchError(
+        db.put({ _id: '_design/bad', options: { include_design: 1 } }),
+        BadRequestError,
+        400,
+        'invalid_design_doc',
+        '`options.include_design` field must have boolean type',
+      );
+      await expectCouchError(db.get('_design/bad'), NotFoundError, 404, 'not_found', 'missing');
     });
   });
 

@@ -266,7 +266,7 @@ const POUCHDB_SERVER = {
     ],
   },
   'view-query-checks': {
-    differs: "PouchDB's map/reduce accepts grouping on map rows, `group=false` with `group_level`, `reduce=true` on a map-only view and every `update` value, and words its other view errors its own way (`{group: true}`, `{descending : true}`, `{include_docs:true}`, \"ddoc _design/app has no view named nope\")",
+    differs: "PouchDB's map/reduce accepts grouping on map rows, `group=false` with `group_level`, `reduce=true` on a map-only view, every `update`, `stable` and `sorted` value, `keys` with a `group_level`, `conflicts` on reduced queries, and words its other view errors its own way (`{group: true}`, `{descending : true}`, `{include_docs:true}`, \"ddoc _design/app has no view named nope\")",
     tests: [
       'views: GET by_region?group=true&reduce=false: error',
       'views: GET by_region?group=false&group_level=1: error',
@@ -277,7 +277,26 @@ const POUCHDB_SERVER = {
       'views: GET by_year?group=true on a map-only view: error',
       'views: GET by_year?update=bogus: error',
       'views: GET /db/_design/app/_view/nope: missing view',
+      'view-options: refuses update=bogus with query_parse_error',
+      'view-options: refuses stable=maybe with query_parse_error',
+      'view-options: refuses sorted=maybe with query_parse_error',
+      'view-options: refuses keys with group_level on a reduce view with query_parse_error',
+      'view-options: refuses keys with group=true and a group_level with query_parse_error',
+      'view-options: refuses conflicts on a reduced query with query_parse_error',
+      'view-options: refuses conflicts=false on a reduced query with query_parse_error',
+      'view-options: refuses group_level on a map view with query_parse_error',
     ],
+  },
+  'view-design-options': {
+    differs: 'design-document `options` are ignored: map functions never see design documents (`include_design`) nor `_local_seq` (`local_seq`)',
+    tests: [
+      'view-options: design documents reach map functions only with options.include_design',
+      'view-options: map functions see _local_seq (an integer) only with options.local_seq',
+    ],
+  },
+  'view-map-no-deleted-conflicts': {
+    differs: 'map functions see `_conflicts` but never `_deleted_conflicts`',
+    tests: ['view-options: map functions see _conflicts and _deleted_conflicts (CouchDB opens documents with both for indexing)'],
   },
   'view-builtin-reduces': {
     differs: 'PouchDB has no `_approx_count_distinct` (500 "not a supported reduce function"), and `_sum` over strings fails the query with 500 invalid_value instead of answering a builtin_reduce_error value',
@@ -300,6 +319,7 @@ const POUCHDB_SERVER = {
       'views: GET by_year?update=false: stale index, s11 missing',
       'views: GET by_year?stale=ok (deprecated alias of update=false)',
       'views: GET by_year?update=lazy: stale answer now, index updated afterwards',
+      'view-options: update=false answers from the index as it is: empty before the first build, stale after writes',
     ],
   },
   'no-design-doc-checks': {

@@ -26,13 +26,19 @@ export interface ViewQueryOptions<K = JsonValue> {
   skip?: number;
   /** Add each row's document as `doc` (map rows only). A value `{_id}` links to that document instead. */
   include_docs?: boolean;
-  /** With `include_docs`: add `_conflicts` to the documents. */
+  /** With `include_docs`: add `_conflicts` to the documents. Refused on a reduced query, even `false`. */
   conflicts?: boolean;
+  /** With `include_docs`: attachment bodies inline as base64 instead of stubs. */
+  attachments?: boolean;
+  /** With `include_docs`: encoding details of compressed attachments (accepted; the engine stores none). */
+  att_encoding_info?: boolean;
+  /** Accepted for compatibility: `false` lets a cluster skip merge-sorting; one node always answers sorted rows. */
+  sorted?: boolean;
   /** Use the view's reduce function (default true when it has one). */
   reduce?: boolean;
   /** Reduce per distinct key. */
   group?: boolean;
-  /** Reduce per the first N elements of array keys. */
+  /** Reduce per the first N elements of array keys; wins over `group`. `keys` needs exact grouping (`group` alone). */
   group_level?: number;
   /** `true` (default): bring the index up to date first; `false`: answer from the index as it is; `lazy`: answer, then update. */
   update?: boolean | 'true' | 'false' | 'lazy';

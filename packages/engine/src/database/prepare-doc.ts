@@ -110,6 +110,7 @@ function parseAttachments(value: unknown): AttachmentInput[] {
 }
 
 const DESIGN_OBJECT_FIELDS = ['views', 'filters', 'lists', 'shows', 'updates', 'options'] as const;
+const DESIGN_BOOLEAN_OPTIONS = ['include_design', 'local_seq', 'partitioned'] as const;
 
 /** The structural checks CouchDB makes on design documents before storing them. */
 function assertDesignDoc(body: JsonObject): void {
@@ -121,5 +122,13 @@ function assertDesignDoc(body: JsonObject): void {
   }
   if (body.language !== undefined && typeof body.language !== 'string') {
     throw new BadRequestError('`language` field must have string type', { error: 'invalid_design_doc' });
+  }
+  const options = body.options;
+  if (isJsonObject(options)) {
+    for (const flag of DESIGN_BOOLEAN_OPTIONS) {
+      if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
+        throw new BadRequestError(`\`options.${flag}\` field must have boolean type`, { error: 'invalid_design_doc' });
+      }
+    }
   }
 }

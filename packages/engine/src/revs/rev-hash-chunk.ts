@@ -5,7 +5,7 @@ import { computeRevHashFromUtf8 } from './rev-hash.js';
  * memory (`bytes`, body i at `offsets[i]..offsets[i + 1]`); none of them has attachments.
  */
 export interface RevHashChunk {
-  /** The batch's claim slots: 0 free, {@link CLAIMED_BY_WORKER} or {@link CLAIMED_BY_CALLER}, one per chunk. */
+  /** The batch's claim slots, one per chunk: free, {@link CLAIMED_BY_WORKER} or {@link CLAIMED_BY_CALLER} (see {@link claimTag}). */
   claims: Int32Array;
   batch: number;
   chunk: number;
@@ -19,13 +19,29 @@ export interface RevHashChunk {
 
 export const CLAIMED_BY_WORKER = 1;
 export const CLAIMED_BY_CALLER = 2;
+const FREE = 0;
+
+/**
+ * A claim slot's value: the batch number with the state in the low bits. Slots are reused by later batches, and a
+ * message of an old batch can still reach the worker after its batch ended (the caller took every chunk): its tag
+ * no longer matches, so it claims nothing.
+ */
+export function claimTag(batch: number, state: number): number {
+  return ((batch & 0x1fffffff) << 2) | state;
+}
+
+/** Marks every slot free for `batch`. */
+export function freeClaims(claims: Int32Array, batch: number): void {
+  claims.fill(claimTag(batch, FREE));
+}
 
 /**
  * Takes the chunk for `by` unless the other side already has it. The worker takes chunks in order and the caller
  * from the end backwards, so each chunk is hashed exactly once and neither side waits for the other to start.
  */
 export function claimChunk(chunk: RevHashChunk, by: typeof CLAIMED_BY_WORKER | typeof CLAIMED_BY_CALLER): boolean {
-  return Atomics.compareExchange(chunk.claims, chunk.chunk, 0, by) === 0;
+  const free = claimTag(chunk.batch, FREE);
+  return Atomics.compareExchange(chunk.claims, chunk.chunk, free, claimTag(chunk.batch, by)) === free;
 }
 
 /** The revision hashes of a chunk's bodies, in order. */

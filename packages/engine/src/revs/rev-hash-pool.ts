@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { CLAIMED_BY_CALLER, claimChunk, hashChunk, type RevHashChunk } from './rev-hash-chunk.js';
+import { CLAIMED_BY_CALLER, claimChunk, freeClaims, hashChunk, type RevHashChunk } from './rev-hash-chunk.js';
 import type { RevHashReply } from './rev-hash-worker.js';
 import { revHashWorkerScript } from './rev-hash-worker-script.js';
 
@@ -36,6 +36,7 @@ export class RevHashPool {
   private readonly waiting = new Map<number, (hashes: string[] | undefined) => void>();
   /** Chunks hashed by the worker and by the calling thread, for tests and benchmarks. */
   readonly stats = { workerChunks: 0, callerChunks: 0 };
+  private readonly memory = new SharedMemoryPool();
 
   /** @param options.steal false leaves every chunk to the worker (for tests of the worker itself). */
   constructor(private readonly options: { steal?: boolean } = {}) {}
@@ -52,13 +53,13 @@ export class RevHashPool {
     // Without a worker, encoding into shared memory would only add work: the caller hashes as it writes.
     if (!worker) return hashes;
     const batch = this.nextBatch++;
-    const claims = new Int32Array(new SharedArrayBuffer(4 * chunks));
+    const memory = this.memory.lease(chunks, batch);
     const posted: RevHashChunk[] = [];
     const replies: Array<Promise<string[] | undefined>> = [];
     this.hold();
     try {
       for (let c = 0; c < chunks; c++) {
-        const chunk = encodeChunk(claims, batch, c, c * CHUNK, Math.min(count, (c + 1) * CHUNK), item);
+        const chunk = encodeChunk(this.memory, memory, batch, c, c * CHUNK, Math.min(count, (c + 1) * CHUNK), item);
         posted.push(chunk);
         replies.push(this.expectReply(batch, c));
         worker.postMessage(chunk);
@@ -81,6 +82,9 @@ export class RevHashPool {
       }
       return hashes;
     } finally {
+      // Every chunk is hashed or abandoned by now (the worker answered, failed, or the caller took it), so nobody
+      // reads this memory any more.
+      this.memory.giveBack(memory);
       this.release();
     }
   }
@@ -160,10 +164,66 @@ function place(hashes: Array<string | undefined>, chunk: number, chunkHashes: re
   for (let i = 0; i < chunkHashes.length; i++) hashes[chunk * CHUNK + i] = chunkHashes[i];
 }
 
-/** Bodies `from..to` as one chunk: UTF-8 text in a shared buffer, and each body's revision inputs. */
+/** Shared memory a batch writes its bodies into: UTF-8 arenas filled front to back, and the chunks' claim slots. */
+interface BatchMemory {
+  claims: Int32Array;
+  arenas: Arena[];
+}
+
+interface Arena {
+  bytes: Uint8Array;
+  writer: Buffer;
+  used: number;
+}
+
+/** Arena size: a batch of 1,000 typical documents fits in one. */
+const ARENA_BYTES = 1 << 20;
+/** Arenas kept for reuse between batches. */
+const SPARE_ARENAS = 2;
+
+/**
+ * Reuses shared memory between batches: allocating a SharedArrayBuffer (zeroed, often fresh pages) per chunk cost
+ * more than the hashing it carried.
+ */
+class SharedMemoryPool {
+  private spareArenas: Arena[] = [];
+  private spareClaims: Int32Array[] = [];
+
+  lease(chunks: number, batch: number): BatchMemory {
+    const index = this.spareClaims.findIndex((claims) => claims.length >= chunks);
+    const claims = index >= 0 ? this.spareClaims.splice(index, 1)[0]! : new Int32Array(new SharedArrayBuffer(4 * Math.max(chunks, 64)));
+    freeClaims(claims, batch);
+    return { claims, arenas: [] };
+  }
+
+  /** An arena with room for `bytes` more bytes: the batch's current one, or a new or spare one. */
+  room(memory: BatchMemory, bytes: number): Arena {
+    const current = memory.arenas[memory.arenas.length - 1];
+    if (current !== undefined && current.bytes.length - current.used >= bytes) return current;
+    const spare = this.spareArenas.findIndex((arena) => arena.bytes.length >= bytes);
+    let arena: Arena;
+    if (spare >= 0) {
+      arena = this.spareArenas.splice(spare, 1)[0]!;
+      arena.used = 0;
+    } else {
+      const shared = new SharedArrayBuffer(Math.max(ARENA_BYTES, bytes));
+      arena = { bytes: new Uint8Array(shared), writer: Buffer.from(shared), used: 0 };
+    }
+    memory.arenas.push(arena);
+    return arena;
+  }
+
+  giveBack(memory: BatchMemory): void {
+    this.spareClaims = [memory.claims];
+    for (const arena of memory.arenas) if (this.spareArenas.length < SPARE_ARENAS) this.spareArenas.push(arena);
+  }
+}
+
+/** Bodies `from..to` as one chunk: UTF-8 text in shared memory, and each body's revision inputs. */
 function encodeChunk(
-  claims: Int32Array,
-  batch: number,
+  memory: SharedMemoryPool,
+  batch: BatchMemory,
+  batchNumber: number,
   chunk: number,
   from: number,
   to: number,
@@ -177,20 +237,20 @@ function encodeChunk(
     // A UTF-16 unit is at most 3 UTF-8 bytes.
     room += it.bodyJson.length * 3;
   }
-  const shared = new SharedArrayBuffer(room);
-  const bytes = new Uint8Array(shared);
-  const writer = Buffer.from(shared);
+  const arena = memory.room(batch, room);
   const offsets = new Int32Array(items.length + 1);
   const deleted = new Uint8Array(items.length);
   const parentPos = new Float64Array(items.length);
   const parentHash: string[] = [];
-  let at = 0;
+  let at = arena.used;
+  offsets[0] = at;
   items.forEach((it, i) => {
-    at += writer.write(it.bodyJson, at, 'utf8');
+    at += arena.writer.write(it.bodyJson, at, 'utf8');
     offsets[i + 1] = at;
     deleted[i] = it.deleted ? 1 : 0;
     parentPos[i] = it.parent?.pos ?? 0;
     parentHash.push(it.parent?.hash ?? '');
   });
-  return { claims, batch, chunk, bytes, offsets, deleted, parentPos, parentHash };
+  arena.used = at;
+  return { claims: batch.claims, batch: batchNumber, chunk, bytes: arena.bytes, offsets, deleted, parentPos, parentHash };
 }

@@ -142,17 +142,21 @@ function rangeBetween(rows: SortedRows, q: Bounds): RowRange {
 
 function outputRow(ctx: DbContext, row: MapRow, query: ParsedViewQuery): ViewRow {
   const out: ViewRow = { id: row.id, key: row.key, value: row.value };
-  if (query.includeDocs) out.doc = includedDoc(ctx, row, query.conflicts);
+  if (query.includeDocs) out.doc = includedDoc(ctx, row, query);
   return out;
 }
 
 /** The row's document, or the one its value links to with `{_id, _rev?}`; null when missing or deleted. */
-function includedDoc(ctx: DbContext, row: MapRow, conflicts: boolean): Document | null {
+function includedDoc(ctx: DbContext, row: MapRow, query: ParsedViewQuery): Document | null {
   const linked = isJsonObject(row.value) && typeof row.value['_id'] === 'string' ? row.value : undefined;
   const id = linked ? (linked['_id'] as string) : row.id;
   const rev = linked && typeof linked['_rev'] === 'string' ? linked['_rev'] : undefined;
   try {
-    return readDoc(ctx.storage, id, { ...(rev === undefined ? {} : { rev }), ...(conflicts ? { conflicts: true } : {}) });
+    return readDoc(ctx.storage, id, {
+      ...(rev === undefined ? {} : { rev }),
+      ...(query.conflicts ? { conflicts: true } : {}),
+      ...(query.attachments ? { attachments: true } : {}),
+    });
   } catch (error) {
     if (error instanceof SetteeError && error.status === 404) return null;
     throw error;

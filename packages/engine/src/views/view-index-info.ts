@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { DbContext } from '../database/db-context.js';
 import { loadDesignDoc } from '../design/design-docs.js';
-import { viewGroupOf } from './view-group.js';
+import { designOptionsOf, viewGroupOf, viewGroupSignature } from './view-group.js';
 import { viewIndexFor } from './view-registry.js';
 
 /** The `view_index` member of `GET /{db}/_design/{ddoc}/_info`, as CouchDB 3 reports it for a one-shard database. */
@@ -46,9 +45,9 @@ export function viewIndexInfo(ctx: DbContext, ddocName: string): DesignInfo {
     signature = group.signature;
     language = group.language;
   } else {
-    // No views: CouchDB still reports an (empty, never built) index whose signature covers the language.
+    // No views: CouchDB still reports an (empty, never built) index whose signature covers the language (and options).
     language = typeof ddoc.doc['language'] === 'string' ? ddoc.doc['language'] : 'javascript';
-    signature = createHash('md5').update(JSON.stringify([language, [], null])).digest('hex');
+    signature = viewGroupSignature(language, [], null, designOptionsOf(ddoc.doc));
   }
   const pending = Math.max(dbSeq - state.seq, 0);
   return {

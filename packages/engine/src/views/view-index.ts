@@ -1,8 +1,10 @@
 import { SetteeError, type JsonValue } from '@settee/core';
 import type { DbContext } from '../database/db-context.js';
 import { DESIGN_PREFIX } from '../database/doc-ids.js';
-import { decodeRecordBody, decodeRecordHead, seqKey, SPACE } from '../database/records.js';
+import { decodeRecord, seqKey, SPACE } from '../database/records.js';
 import type { LoadedDesignDoc } from '../design/design-docs.js';
+import { sortedLeaves } from '../revs/rev-tree.js';
+import type { RevTree } from '../revs/rev-tree-types.js';
 import { SandboxTimeoutError } from '../design/sandbox.js';
 import type { KeyRange, StorageOp } from '../storage/storage.js';
 import { SortedRows, type MapRow } from './sorted-rows.js';
@@ -114,12 +116,13 @@ export class ViewIndex {
     const texts = ctx.storage.getMany(SPACE.docs, ids);
     const mappedIds: string[] = [];
     const docs: string[] = [];
+    const { includeDesign, localSeq } = this.group;
     ids.forEach((id, i) => {
       const text = texts[i];
-      // Design documents are not passed to map functions (CouchDB's default, without `include_design`).
-      if (text === undefined || id.startsWith(DESIGN_PREFIX)) return;
+      // Design documents reach map functions only with the design option `include_design` (as in CouchDB).
+      if (text === undefined || (!includeDesign && id.startsWith(DESIGN_PREFIX))) return;
       mappedIds.push(id);
-      docs.push(docJson(id, text));
+      docs.push(docJson(id, text, localSeq));
     });
     let mapped: Array<Array<Array<[JsonValue, JsonValue]> | null>>;
     try {
@@ -182,18 +185,39 @@ export function dropStaleIndexes(ctx: DbContext, live: ReadonlySet<string>): voi
   if (ops.length > 0) ctx.storage.write(ops);
 }
 
-/** The document as map functions see it: `_id`, `_rev`, then the stored body (its JSON text spliced, not parsed). */
-function docJson(id: string, recordText: string): string {
-  const head = decodeRecordHead(recordText);
-  const { body, atts } = decodeRecordBody(recordText);
-  let text = `{"_id":${JSON.stringify(id)},"_rev":${JSON.stringify(head.winner)}`;
+/**
+ * The document as map functions see it (CouchDB opens it with `conflicts` and `deleted_conflicts`, plus `local_seq`
+ * with that design option): `_id`, `_rev`, the stored body (its JSON text spliced, not parsed), `_local_seq`,
+ * `_conflicts`, `_deleted_conflicts`, then attachment stubs, in the order CouchDB writes them.
+ */
+function docJson(id: string, recordText: string, withLocalSeq: boolean): string {
+  const record = decodeRecord(id, recordText);
+  const { body, atts } = record.winnerBody;
+  let text = `{"_id":${JSON.stringify(id)},"_rev":${JSON.stringify(record.winner)}`;
   if (body.length > 2) text += `,${body.slice(1, -1)}`;
+  if (withLocalSeq) text += `,"_local_seq":${record.seq}`;
+  if (isBranched(record.tree)) {
+    const others = sortedLeaves(record.tree).slice(1);
+    const conflicts = others.filter((leaf) => !leaf.deleted).map((leaf) => leaf.rev);
+    const deleted = others.filter((leaf) => leaf.deleted).map((leaf) => leaf.rev);
+    if (conflicts.length > 0) text += `,"_conflicts":${JSON.stringify(conflicts)}`;
+    if (deleted.length > 0) text += `,"_deleted_conflicts":${JSON.stringify(deleted)}`;
+  }
   if (atts) {
     const stubs: Record<string, unknown> = {};
     for (const [name, att] of Object.entries(atts)) stubs[name] = { ...att, stub: true };
     text += `,"_attachments":${JSON.stringify(stubs)}`;
   }
   return `${text}}`;
+}
+
+/** True when the tree has more than one leaf (a plain history, the common case, has one and no conflicts). */
+function isBranched(tree: RevTree): boolean {
+  if (tree.length !== 1) return true;
+  for (let node = tree[0]!.root; node.children.length > 0; node = node.children[0]!) {
+    if (node.children.length > 1) return true;
+  }
+  return false;
 }
 
 function toRows(id: string, perView: ReadonlyArray<ReadonlyArray<[JsonValue, JsonValue]> | 0>): MapRow[][] {

@@ -15,6 +15,8 @@ export interface ParsedViewQuery {
   readonly skip: number;
   readonly includeDocs: boolean;
   readonly conflicts: boolean;
+  /** With `include_docs`: attachment bodies inline (base64) instead of stubs. */
+  readonly attachments: boolean;
   /** Whether the answer is reduced (the view has a reduce and `reduce` is not false). */
   readonly reduce: boolean;
   /** Group key length: 0 for no grouping, Infinity for `group=true`. */
@@ -27,7 +29,9 @@ function parseError(reason: string): BadRequestError {
   return new BadRequestError(reason, { error: 'query_parse_error' });
 }
 
-function bool(options: ViewQueryOptions, name: 'inclusive_end' | 'descending' | 'include_docs' | 'conflicts' | 'reduce' | 'group' | 'update_seq' | 'stable'): boolean | undefined {
+type BooleanOption = 'inclusive_end' | 'descending' | 'include_docs' | 'conflicts' | 'reduce' | 'group' | 'update_seq' | 'sorted' | 'attachments' | 'att_encoding_info';
+
+function bool(options: ViewQueryOptions, name: BooleanOption): boolean | undefined {
   const value: unknown = options[name];
   if (value === undefined) return undefined;
   if (typeof value === 'boolean') return value;
@@ -45,28 +49,45 @@ function nonNegative(value: unknown, fallback: number): number {
 
 /** Checks `options` against the view (does it reduce?) with CouchDB's messages (couch_mrview_util's rules). */
 export function parseViewQuery(options: ViewQueryOptions, hasReduce: boolean, compareKeys: (a: JsonValue, b: JsonValue) => number = collate): ParsedViewQuery {
+  // Values CouchDB refuses while parsing the request come first, then couch_mrview_util:validate_args in its order.
+  if (options.keys !== undefined && !Array.isArray(options.keys)) throw new BadRequestError('`keys` member must be an array.');
+  const update = parseUpdate(options.update);
+  parseStable(options.stable);
   const reduceOption = bool(options, 'reduce');
   const group = bool(options, 'group');
   const groupLevelOption = options.group_level === undefined ? undefined : nonNegative(options.group_level, 0);
-  if (reduceOption === true && !hasReduce) throw parseError('Reduce is invalid for map-only views.');
-  const reduce = hasReduce && reduceOption !== false;
-  if (!reduce && (group === true || groupLevelOption !== undefined)) throw parseError('Invalid use of grouping on a map view.');
+  const includeDocs = bool(options, 'include_docs') === true;
+  const conflicts = bool(options, 'conflicts');
+  const descending = bool(options, 'descending') === true;
+  // Accepted and checked, without effect on one node: rows are always sorted, attachments carry no encoding info.
+  bool(options, 'sorted');
+  bool(options, 'att_encoding_info');
+
   if (group === false && groupLevelOption !== undefined && groupLevelOption > 0) {
     throw parseError("Can't specify group=false and group_level>0 at the same time");
   }
-  const groupLevel = group === true ? Infinity : (groupLevelOption ?? 0);
-  const includeDocs = bool(options, 'include_docs') === true;
-  if (reduce && includeDocs) throw parseError('`include_docs` is invalid for reduce');
-
+  // An explicit group_level wins over group=true (determine_group_level).
+  const groupLevel = groupLevelOption ?? (group === true ? Infinity : 0);
+  if (reduceOption === true && !hasReduce) throw parseError('Reduce is invalid for map-only views.');
+  const reduce = hasReduce && reduceOption !== false;
   const keys = options.keys;
   if (keys !== undefined) {
-    if (!Array.isArray(keys)) throw new BadRequestError('`keys` member must be an array.');
-    if (options.key !== undefined || options.startkey !== undefined || options.endkey !== undefined) {
+    // Only exact grouping (group=true without a group_level) may fetch several keys of a reduce view.
+    if (reduce && groupLevel !== Infinity) throw parseError('Multi-key fetches for reduce views must use `group=true`');
+    if (keys.length > 0 && (options.key !== undefined || options.startkey !== undefined || options.endkey !== undefined)) {
       throw parseError('`keys` is incompatible with `key`, `start_key` and `end_key`');
     }
-    if (reduce && groupLevel === 0) throw parseError('Multi-key fetches for reduce views must use `group=true`');
   }
-  const descending = bool(options, 'descending') === true;
+  for (const name of ['startkey_docid', 'endkey_docid'] as const) {
+    const value: unknown = options[name];
+    if (value !== undefined && typeof value !== 'string') throw parseError(`\`${name}\` must be a string`);
+  }
+  if (!reduce && groupLevel !== 0) throw parseError('Invalid use of grouping on a map view.');
+  if (reduce && includeDocs) throw parseError('`include_docs` is invalid for reduce');
+  // Even `conflicts=false` is refused on a reduced query: CouchDB only accepts it unset there.
+  if (reduce && conflicts !== undefined) throw parseError('`conflicts` is invalid for reduce views.');
+
+  // The key range is checked last, once the view is open (couch_mrview_util:check_range).
   const startkey = options.key !== undefined ? options.key : options.startkey;
   const endkey = options.key !== undefined ? options.key : options.endkey;
   if (keys === undefined && startkey !== undefined && endkey !== undefined) {
@@ -74,12 +95,6 @@ export function parseViewQuery(options: ViewQueryOptions, hasReduce: boolean, co
     if (!descending && order > 0) throw parseError('No rows can match your key range, reverse your start_key and end_key or set descending=true');
     if (descending && order < 0) throw parseError('No rows can match your key range, reverse your start_key and end_key or set descending=false');
   }
-  const update = parseUpdate(options.update);
-  for (const name of ['startkey_docid', 'endkey_docid'] as const) {
-    const value: unknown = options[name];
-    if (value !== undefined && typeof value !== 'string') throw parseError(`\`${name}\` must be a string`);
-  }
-  bool(options, 'stable');
   return {
     ...(options.key !== undefined ? { key: options.key as JsonValue } : {}),
     ...(keys !== undefined ? { keys: keys as readonly JsonValue[] } : {}),
@@ -92,12 +107,19 @@ export function parseViewQuery(options: ViewQueryOptions, hasReduce: boolean, co
     limit: nonNegative(options.limit, Infinity),
     skip: nonNegative(options.skip, 0),
     includeDocs,
-    conflicts: bool(options, 'conflicts') === true,
+    conflicts: conflicts === true,
+    attachments: bool(options, 'attachments') === true,
     reduce,
     groupLevel,
     update,
     updateSeq: bool(options, 'update_seq') === true,
   };
+}
+
+/** `stable` only selects shard copies in a cluster; one node accepts `true`/`false` and ignores it. */
+function parseStable(value: unknown): void {
+  if (value === undefined || value === true || value === false || value === 'true' || value === 'false') return;
+  throw parseError('Invalid value for `stable`.');
 }
 
 function parseUpdate(value: unknown): 'true' | 'false' | 'lazy' {

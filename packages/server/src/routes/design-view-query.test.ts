@@ -26,6 +26,20 @@ describe('viewOptionsFromQuery', () => {
     expect(viewOptionsFromQuery('format=xml&limit=abc&reduce=nope')).toStrictEqual({ limit: 'abc', reduce: 'nope' });
   });
 
+  it('reads attachments, att_encoding_info and sorted as booleans, leaving bad values to the engine', () => {
+    expect(viewOptionsFromQuery('attachments=true&att_encoding_info=False&sorted=maybe')).toStrictEqual({
+      attachments: true,
+      att_encoding_info: false,
+      sorted: 'maybe',
+    });
+  });
+
+  it('refuses keys that are not an array, in the query string or a queries entry, with query_parse_error', () => {
+    expect(() => viewOptionsFromQuery('keys=1')).toThrow('`keys` must be an array of strings.');
+    expect(() => viewOptionsFromObject({ keys: { a: 1 } })).toThrow('`keys` must be an array of strings.');
+    expect(viewOptionsFromQuery('keys=%5B1%5D')).toStrictEqual({ keys: [1] });
+  });
+
   it('refuses JSON parameters that are not JSON like CouchDB', () => {
     expect(() => viewOptionsFromQuery('key=notjson')).toThrow('invalid UTF-8 JSON');
   });

@@ -20,7 +20,18 @@ const TEXT_PARAMS: Readonly<Record<string, string>> = {
   update: 'update',
 };
 
-const BOOLEAN_PARAMS: ReadonlySet<string> = new Set(['reduce', 'group', 'descending', 'inclusive_end', 'include_docs', 'conflicts', 'update_seq']);
+const BOOLEAN_PARAMS: ReadonlySet<string> = new Set([
+  'reduce',
+  'group',
+  'descending',
+  'inclusive_end',
+  'include_docs',
+  'conflicts',
+  'update_seq',
+  'attachments',
+  'att_encoding_info',
+  'sorted',
+]);
 const INTEGER_PARAMS: ReadonlySet<string> = new Set(['limit', 'skip', 'group_level']);
 
 function parseError(reason: string): BadRequestError {
@@ -47,6 +58,8 @@ function applyParam(options: Record<string, unknown>, name: string, value: unkno
   const jsonName = JSON_PARAMS[name];
   if (jsonName !== undefined) {
     const parsed = decoded || typeof value !== 'string' ? value : parseJson(value);
+    // A POST body's `keys` is checked as the body is read; here CouchDB's validate_args words it.
+    if (name === 'keys' && !Array.isArray(parsed)) throw parseError('`keys` must be an array of strings.');
     if (name === 'key') {
       // `key` is a range of one key; a later startkey/endkey narrows it, as in CouchDB.
       delete options['startkey'];
