@@ -2,7 +2,7 @@ import { firstValueFrom, filter, Subject, tap } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Settee, type Repository } from '@settee/core';
 import { createEngine } from '@settee/engine';
-import { PENDING } from './live-state.js';
+import { initialState, PENDING, previousState } from './live-state.js';
 import { LiveStore } from './live-store.js';
 import { Playlist } from './test-support/playlist-model.js';
 import { sameRevision } from './use-doc.js';
@@ -33,7 +33,7 @@ describe('LiveStore over a subject', () => {
     const off = store.subscribe(() => notified++);
     source.next(1);
     const first = store.getSnapshot();
-    expect(first).toEqual({ status: 'success', data: 1, error: undefined, complete: false });
+    expect(first).toEqual({ status: 'success', data: 1, error: undefined, complete: false, isInitial: false, isPrevious: false });
     source.next(3);
     expect(store.getSnapshot()).toBe(first);
     expect(notified).toBe(1);
@@ -78,12 +78,70 @@ describe('LiveStore over a subject', () => {
 
   it('serves the initial snapshot to the server renderer whatever it shows on the client', () => {
     const source = new Subject<string>();
-    const initial = { status: 'success', data: 'from the server', error: undefined, complete: false } as const;
+    const initial = initialState('from the server');
     const store = new LiveStore({ open: () => source, reduce: latest<string>, initial });
     const off = store.subscribe(() => {});
     source.next('live');
     expect(store.getSnapshot().data).toBe('live');
     expect(store.getServerSnapshot()).toBe(initial);
+    off();
+  });
+});
+
+describe('LiveStore with a placeholder', () => {
+  it('folds the first emission into initial data, resumes after it, and keeps it when nothing changed', () => {
+    const source = new Subject<number>();
+    const shown: Array<number | undefined> = [];
+    const parity = (prev: number | undefined, n: number) => (prev !== undefined && prev % 2 === n % 2 ? prev : n);
+    const initial = initialState(1);
+    const store = new LiveStore<number, number>({ open: (value) => (shown.push(value), source), reduce: parity, initial });
+    let notified = 0;
+    const off = store.subscribe(() => notified++);
+    expect(shown).toEqual([1]);
+    source.next(3);
+    expect(store.getSnapshot()).toBe(initial);
+    expect(notified).toBe(0);
+    source.next(2);
+    expect(store.getSnapshot()).toEqual({ status: 'success', data: 2, error: undefined, complete: false, isInitial: false, isPrevious: false });
+    expect(notified).toBe(1);
+    off();
+  });
+
+  it('keeps initial data beside an error, flagged as initial', () => {
+    const source = new Subject<string>();
+    const store = new LiveStore({ open: () => source, reduce: latest<string>, initial: initialState('cached') });
+    const off = store.subscribe(() => {});
+    source.error(new Error('offline'));
+    expect(store.getSnapshot()).toMatchObject({ status: 'error', data: 'cached', isInitial: true, isPrevious: false });
+    off();
+  });
+
+  it('never folds nor resumes from the previous input\'s data, and replaces it with the first emission, equal or not', () => {
+    const source = new Subject<number>();
+    const shown: Array<number | undefined> = [];
+    const folded: Array<number | undefined> = [];
+    const store = new LiveStore<number, number>({
+      open: (value) => (shown.push(value), source),
+      reduce: (prev, n) => (folded.push(prev), prev ?? n),
+      initial: previousState(5),
+    });
+    let notified = 0;
+    const off = store.subscribe(() => notified++);
+    expect(store.getSnapshot()).toMatchObject({ status: 'success', data: 5, isPrevious: true });
+    source.next(5);
+    expect(store.getSnapshot()).toEqual({ status: 'success', data: 5, error: undefined, complete: false, isInitial: false, isPrevious: false });
+    expect(notified).toBe(1);
+    expect(shown).toEqual([undefined]);
+    expect(folded).toEqual([undefined]);
+    off();
+  });
+
+  it('drops the previous input\'s data when the new source fails', () => {
+    const source = new Subject<number>();
+    const store = new LiveStore({ open: () => source, reduce: latest<number>, initial: previousState(5) });
+    const off = store.subscribe(() => {});
+    source.error('boom');
+    expect(store.getSnapshot()).toMatchObject({ status: 'error', data: undefined, isInitial: false, isPrevious: false });
     off();
   });
 });

@@ -1,5 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
-import { asError, PENDING, type LiveState } from './live-state.js';
+import { asError, liveState, PENDING, type LiveState } from './live-state.js';
 
 /** Folds one emission into the value a hook shows; returning `previous` itself means "nothing changed". */
 export type Reducer<E, V> = (previous: V | undefined, event: E) => V;
@@ -13,7 +13,11 @@ export interface LiveStoreOptions<E, V> {
   readonly open: (shown: V | undefined) => Observable<E>;
   /** Folds emissions into the shown value (default: the latest emission replaces it). */
   readonly reduce: Reducer<E, V>;
-  /** The snapshot before the first emission, and on the server (default: pending). */
+  /**
+   * The snapshot before the first emission, and on the server (default: pending). An initial state flagged
+   * `isInitial` is this input's data: the first emission is folded into it and the feed resumes after it. One flagged
+   * `isPrevious` belongs to another input: it is only shown, never folded, and the first emission replaces it.
+   */
   readonly initial?: LiveState<V>;
 }
 
@@ -58,11 +62,13 @@ export class LiveStore<E, V> {
   private open(): void {
     // A re-subscription after an error starts over; after a StrictMode remount the last data stays on screen.
     if (this.snapshot.status === 'error') this.set(this.initial);
-    const subscription = this.options.open(this.snapshot.data).subscribe({
+    const subscription = this.options.open(this.ownData()).subscribe({
       next: (event) => this.emit(event),
       error: (error: unknown) => {
         this.subscription = undefined;
-        this.set({ status: 'error', data: this.snapshot.data, error: asError(error), complete: true });
+        const data = this.ownData();
+        const isInitial = data !== undefined && this.snapshot.isInitial;
+        this.set({ status: 'error', data, error: asError(error), complete: true, isInitial, isPrevious: false });
       },
       complete: () => {
         this.subscription = undefined;
@@ -80,10 +86,16 @@ export class LiveStore<E, V> {
   }
 
   private emit(event: E): void {
-    const previous = this.snapshot.status === 'pending' ? undefined : this.snapshot.data;
+    const previous = this.ownData();
     const data = this.options.reduce(previous, event);
-    if (this.snapshot.status === 'success' && data === previous) return;
-    this.set({ status: 'success', data, error: undefined, complete: false });
+    // Same data for the same input: nothing visible changed (an unchanged initial state keeps its flag, see isInitial).
+    if (this.snapshot.status === 'success' && !this.snapshot.isPrevious && data === previous) return;
+    this.set(liveState(data));
+  }
+
+  /** The data shown for this store's input: none while pending, nor while showing the previous input's. */
+  private ownData(): V | undefined {
+    return this.snapshot.isPrevious ? undefined : this.snapshot.data;
   }
 
   private set(next: LiveState<V>): void {

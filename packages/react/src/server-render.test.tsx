@@ -43,6 +43,32 @@ describe('server rendering', () => {
     expect(counted.openedFeeds()).toBe(0);
   });
 
+  it('renders the initial data from getServerSnapshot, with status success, and opens no feed', async () => {
+    const a = await playlists.create({ name: 'Road trip', owner: 'ana', songs: [{ title: 'Holocene', artist: 'Bon Iver' }] });
+    await playlists.create({ name: 'Autumn', owner: 'ana', songs: [] });
+    const doc = await playlists.get(a._id);
+    const list = await playlists.find({});
+    function Prefilled() {
+      const repo = useRepository(Playlist);
+      const one = useDoc(repo, a._id, { initialData: doc });
+      const all = useFind(repo, {}, { initialData: list });
+      const songs = one.data?.songs.map((song) => song.title).join(', ');
+      const names = all.data?.map((p) => p.name).sort().join(', ');
+      return (
+        <p>
+          {`${one.status} ${String(one.isInitial)}: ${one.data?.name} (${songs}) / ${all.status} ${String(all.isInitial)}: ${names}`}
+        </p>
+      );
+    }
+    const html = renderToString(
+      <SetteeProvider settee={settee}>
+        <Prefilled />
+      </SetteeProvider>,
+    );
+    expect(html).toBe('<p>success true: Road trip (Holocene) / success true: Autumn, Road trip</p>');
+    expect(counted.openedFeeds()).toBe(0);
+  });
+
   it('says what is missing when there is no provider', () => {
     expect(() => renderToString(<Page id="x" />)).toThrow('no Settee given and no <SetteeProvider>');
   });
