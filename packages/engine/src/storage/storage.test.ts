@@ -205,6 +205,25 @@ describe.each(backends)('$kind storage', (backend) => {
       expect(storage.range('docs')).toEqual([['keep', 'old']]);
     });
 
+    it('keeps the order of same-key ops in big batches, across spaces and multi-row statements', () => {
+      // A reference model applies the ops one by one; the storage may group them (per space, many rows a statement).
+      const model = new Map<string, string>();
+      const ops: StorageOp[] = [];
+      let state = 7;
+      const next = (n: number): number => (state = (state * 1103515245 + 12345) % 2 ** 31) % n;
+      for (let i = 0; i < 3000; i++) {
+        const space = next(3) === 0 ? 'a' : 'b';
+        const key = `k${next(40)}`;
+        const op = next(5) === 0 ? del(space, key) : put(space, key, `v${i}`);
+        ops.push(op);
+        if (op.type === 'put') model.set(`${space}/${key}`, op.value);
+        else model.delete(`${space}/${key}`);
+      }
+      storage.write(ops);
+      const stored = [...storage.range('a').map(([k, v]) => [`a/${k}`, v]), ...storage.range('b').map(([k, v]) => [`b/${k}`, v])];
+      expect(new Map(stored as Array<[string, string]>)).toEqual(model);
+    });
+
     it('writes a large multi-space batch at once', () => {
       const ops: StorageOp[] = [];
       for (let i = 0; i < 2000; i++) {
