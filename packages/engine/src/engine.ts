@@ -80,6 +80,8 @@ export class Engine implements ServerAdapter {
   private closed = false;
 
   /**
+   * Usually made by {@link createEngine}.
+   *
    * @param hashPool a second thread for revision hashes of big batches (shared by engines: not closed here).
    */
   constructor(
