@@ -19,6 +19,7 @@ import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery } from '../http/query.js';
 import { sendJson } from '../http/respond.js';
 import { engineDbName, USERS_DB } from '../server-state.js';
+import { refuseAllOrNothing } from './all-or-nothing.js';
 import { attachmentRoute } from './attachments.js';
 import { changesRoute } from './changes.js';
 import { isUsersDb, locationOf, type DbTarget } from './db-target.js';
@@ -208,17 +209,7 @@ async function bulkDocs(ctx: RequestContext, target: DbTarget): Promise<void> {
   if (!isObject(body)) throw new BadRequestError('Request body must be a JSON object');
   const docs = body['docs'];
   if (docs === undefined) throw new BadRequestError('POST body must include `docs` parameter.');
-  if (body['all_or_nothing'] === true && Array.isArray(docs)) {
-    // CouchDB 3 dropped all_or_nothing: 417 with a not_implemented entry per document.
-    const entries = docs.map((doc) => ({
-      id: isObject(doc) ? doc['_id'] : undefined,
-      rev: '0-',
-      error: 'not_implemented',
-      reason: 'all_or_nothing is not supported',
-    }));
-    sendJson(ctx, 417, entries);
-    return;
-  }
+  if (refuseAllOrNothing(ctx, body)) return;
   if (Array.isArray(docs)) {
     if (target.role !== 'admin' && docs.some((doc) => isObject(doc) && String(doc['_id']).startsWith('_design/'))) {
       requireDbAdmin(target.role);

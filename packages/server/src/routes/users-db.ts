@@ -20,6 +20,7 @@ import {
 } from '../auth/users-access.js';
 import { currentDoc, prepareUserDoc } from '../auth/users.js';
 import { isObject, readJsonTyped } from '../http/body.js';
+import { refuseAllOrNothing } from './all-or-nothing.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery } from '../http/query.js';
@@ -199,17 +200,7 @@ export async function usersBulkDocs(ctx: RequestContext, target: DbTarget): Prom
 
 /** Requests the generic `_bulk_docs` answers (errors, `all_or_nothing`): the engine sees them unchanged. */
 async function passThrough(ctx: RequestContext, target: DbTarget, body: Record<string, unknown>): Promise<void> {
-  if (body['all_or_nothing'] === true && Array.isArray(body['docs'])) {
-    // CouchDB 3 dropped all_or_nothing: 417 with a not_implemented entry per document.
-    const entries = body['docs'].map((doc: unknown) => ({
-      id: isObject(doc) ? doc['_id'] : undefined,
-      rev: '0-',
-      error: 'not_implemented',
-      reason: 'all_or_nothing is not supported',
-    }));
-    sendJson(ctx, 417, entries);
-    return;
-  }
+  if (refuseAllOrNothing(ctx, body)) return;
   const results = await target.db.bulkDocs(body['docs'] as DocumentInput<JsonObject>[], { userCtx: userContextOf(ctx, target) });
   sendJson(ctx, 201, results);
 }
