@@ -44,6 +44,19 @@ describe('server endpoints', () => {
     expect(await res.text()).toBe('');
   });
 
+  it('_bulk_docs with all_or_nothing is 417 not_implemented per document and writes nothing (CouchDB 3)', async () => {
+    const docs = [{ _id: 'aon-1', n: 1 }, { n: 2 }];
+    for (const path of ['/db/_bulk_docs', '/_users/_bulk_docs']) {
+      const res = await request(server, path, { method: 'POST', json: { all_or_nothing: true, docs } });
+      expect(res.status, path).toBe(417);
+      expect(await res.json()).toStrictEqual([
+        { id: 'aon-1', rev: '0-', error: 'not_implemented', reason: 'all_or_nothing is not supported' },
+        { rev: '0-', error: 'not_implemented', reason: 'all_or_nothing is not supported' },
+      ]);
+    }
+    expect((await request(server, '/db/aon-1')).status).toBe(404);
+  });
+
   it('405 method_not_allowed names the allowed methods', async () => {
     const cases: Array<[string, string, string]> = [
       ['DELETE', '/', 'Only GET,HEAD allowed'],
