@@ -110,7 +110,6 @@ function newBodyOf(entry: WorkingDoc, rev: string): RevBody | undefined {
   return rev === entry.newRev ? entry.newBody : entry.moreBodies?.get(rev);
 }
 
-
 function conflict(id: string): ConflictError {
   return new ConflictError('Document update conflict.', { id });
 }
@@ -203,7 +202,7 @@ function storeRevision(meta: DbMeta, entry: WorkingDoc, id: string, history: Rev
   const rev = `${history.start}-${history.ids[0]}`;
   const before = entry.current as DocRecord | undefined;
   const tree = before ? mergePath(before.tree, history, { deleted }, meta.revsLimit).tree : newTree(history, { deleted });
-  // A new tree is one path, so its only leaf, the new revision, wins.
+  // When the tree is one unbranched path ending at the new revision (always so for a new tree), that leaf wins.
   const winner: Pick<RevLeaf, 'rev' | 'deleted'> = before && !isTipOf(tree, history) ? sortedLeaves(tree)[0]! : { rev, deleted };
   addNewBody(entry, rev, body);
   meta.updateSeq += 1;
