@@ -1,6 +1,7 @@
 import { NotFoundError, type AllDocsOptions, type Document, type LocalDocsResponse } from '@settee/core';
 import type { Storage, StorageOp } from '../storage/storage.js';
 import type { PreparedDoc } from './prepare-doc.js';
+import { bodyJsonOf } from './body-json.js';
 import { SPACE } from './records.js';
 import { rangeForListing } from './key-range.js';
 
@@ -16,7 +17,7 @@ export function writeLocalDoc(storage: Storage, ops: StorageOp[], id: string, do
   }
   const given = doc.rev ? Number(doc.rev.hash) : 0;
   const rev = `0-${given + 1}`;
-  ops.push({ type: 'put', space: SPACE.local, key: id, value: `${rev}\n${JSON.stringify(doc.body)}` });
+  ops.push({ type: 'put', space: SPACE.local, key: id, value: `${rev}\n${bodyJsonOf(doc.body, id)}` });
   return rev;
 }
 

@@ -1,4 +1,5 @@
 import type { RevHashPool } from '../revs/rev-hash-pool.js';
+import { bodyJsonOf } from './body-json.js';
 import { isLocalId } from './doc-ids.js';
 import type { PreparedDoc } from './prepare-doc.js';
 
@@ -16,7 +17,7 @@ export async function precomputeRevHashes(pool: RevHashPool, docs: readonly Prep
   if (targets.length < PARALLEL_HASH_MIN) return;
   const hashes = await pool.hashAll(targets.length, (i) => {
     const doc = targets[i]!;
-    doc.bodyJson = JSON.stringify(doc.body);
+    doc.bodyJson = bodyJsonOf(doc.body, doc.id);
     return { bodyJson: doc.bodyJson, deleted: doc.deleted, parent: doc.rev ?? null };
   });
   targets.forEach((doc, i) => {

@@ -22,6 +22,7 @@ import {
   type RevBody,
 } from './records.js';
 import { resolveAttachments } from './resolve-attachments.js';
+import { BodyNotJsonError, bodyJsonOf } from './body-json.js';
 
 /** One document's state while a batch is being applied: as stored, as it is now, and bodies added. */
 interface WorkingDoc {
@@ -64,7 +65,7 @@ export function writeDocs(ctx: DbContext, docs: readonly PreparedDoc[], newEdits
       working.set(id, entry);
       if (newEdits && 'rev' in applied) results.push({ ok: true, id, rev: applied.rev });
     } catch (error) {
-      if (!(error instanceof SetteeError)) throw error;
+      if (!(error instanceof SetteeError) || error instanceof BodyNotJsonError) throw error;
       const failure = { id, error: error.error, reason: error.reason };
       results.push(!newEdits && doc.rev ? { ...failure, rev: `${doc.rev.pos}-${doc.rev.hash}` } : failure);
     }
@@ -142,7 +143,7 @@ function applyEdit(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, id: string, 
   const pos = parent ? parent.pos + 1 : 1;
   const resolved = resolveAttachments(id, doc.attachments, parentAtts, pos, (d) => attData.has(d) || ctx.storage.get(SPACE.atts, d) !== undefined);
   // The revision hashes the body exactly as stored: its JSON text.
-  const bodyJson = doc.bodyJson ?? JSON.stringify(doc.body);
+  const bodyJson = doc.bodyJson ?? bodyJsonOf(doc.body, id);
   const hint = doc.hashHint;
   const hash =
     hint !== undefined && resolved.forHash.length === 0 && sameParent(hint.parent, parent)
@@ -165,7 +166,7 @@ function applyReplicated(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, id: st
   const previous = record ? nearestStoredAncestor(ctx, entry, record, history) : undefined;
   const resolved = resolveAttachments(id, doc.attachments, previous, history.start, (d) => attData.has(d) || ctx.storage.get(SPACE.atts, d) !== undefined);
   for (const [digest, base64] of resolved.newData) attData.set(digest, base64);
-  storeRevision(meta, entry, id, history, doc.deleted, { body: doc.bodyJson ?? JSON.stringify(doc.body), atts: resolved.atts });
+  storeRevision(meta, entry, id, history, doc.deleted, { body: doc.bodyJson ?? bodyJsonOf(doc.body, id), atts: resolved.atts });
   return { rev };
 }
 
