@@ -284,6 +284,13 @@ describe.each(backends)('documents [$name]', (backend) => {
         'invalid_design_doc',
         '`options.include_design` field must have boolean type',
       );
+      await expectCouchError(
+        db.put({ _id: '_design/bad', options: { partitioned: true } }),
+        BadRequestError,
+        400,
+        'invalid_design_doc',
+        'partitioned option cannot be true in a non-partitioned database.',
+      );
       await expectCouchError(db.get('_design/bad'), NotFoundError, 404, 'not_found', 'missing');
     });
   });

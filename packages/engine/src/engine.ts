@@ -189,6 +189,7 @@ export class Engine implements ServerAdapter {
       meta: loadMeta(storage),
       notifyCommit: () => signal.emit(),
       newId: () => this.uuids$.next(),
+      partitioned: props.partitioned === true,
     };
     const open: OpenDatabase = { ctx, signal, props };
     this.opened.set(name, open);

@@ -24,6 +24,8 @@ export interface DbContext {
   meta: DbMeta;
   /** Called after every committed batch that changed documents. */
   readonly notifyCommit: () => void;
+  /** Created with `partitioned: true` (design documents may then ask for partitioned views). */
+  readonly partitioned?: boolean;
   /** Generates a document id (32 hex chars, like CouchDB's default uuid algorithm). */
   readonly newId: () => string;
 }

@@ -11,7 +11,11 @@ function invalid(reason: string): BadRequestError {
  * view has a string `map`, a reduce is a string naming a built-in or a function; JavaScript functions must compile
  * (`compilation_error`). Other languages are accepted as written (CouchDB only fails them at query time).
  */
-export function validateDesignDoc(id: string, body: JsonObject): void {
+export function validateDesignDoc(id: string, body: JsonObject, partitionedDb = false): void {
+  const options = body['options'];
+  if (!partitionedDb && isJsonObject(options) && options['partitioned'] === true) {
+    throw invalid('partitioned option cannot be true in a non-partitioned database.');
+  }
   const views = body['views'];
   const language = body['language'] ?? 'javascript';
   // Mango's `language: "query"` design documents hold index definitions (`map.fields`), checked by `_index`.

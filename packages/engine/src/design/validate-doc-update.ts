@@ -56,7 +56,7 @@ export function validateWrite(ctx: DbContext, id: string, doc: PreparedDoc, curr
     validators(ctx);
     caches.get(ctx)!.staleAfter = ctx.meta;
     if (userCtx && !isAdmin(ctx, userCtx)) throw new UnauthorizedError('You are not a db or server admin.');
-    if (!doc.deleted) validateDesignDoc(id, doc.body);
+    if (!doc.deleted) validateDesignDoc(id, doc.body, ctx.partitioned === true);
     return;
   }
   const ddocs = validators(ctx);
