@@ -3,6 +3,7 @@ import type { ContenderProcess } from './contender-process.js';
 import type { TimedRun } from './contender-protocol.js';
 import { TIMED_RUNS } from './methodology.js';
 import type { ContenderId } from './store.js';
+import { median } from './median.js';
 
 /** What one contender achieved on one case: median wall and CPU time of the timed action, and its operation count. */
 export interface Measurement {
@@ -68,7 +69,3 @@ export async function runCase(
   return results;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}

@@ -8,6 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import { exposeGc, type Gc } from '../gc.js';
 import { DOC_COUNT, makeRankedPlaylists, MATCHES, RANK_SELECTOR, type RankedPlaylist } from './find-docs.js';
 import { pouchFindContender, setteeFindContender, type FindContender, type FindContenderId, type FindStore } from './find-stores.js';
+import { median } from '../median.js';
 
 const QUERY_RUNS = 15;
 const QUERY_WARMUPS = 2;
@@ -33,12 +34,6 @@ const PAIRS = [
 ] as const;
 
 type Results = Map<FindContenderId, Map<Case['key'], number | Error>>;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
   const start = performance.now();

@@ -8,87 +8,18 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { createHttpAdapter } from '@settee/http';
-import { bareNodeHttp, nanoClient, setteeFetch, setteeNode, type BenchClient, type Song } from './clients.js';
+import { BULK, httpCases, PRELOADED, song, type HttpCase } from './cases.js';
+import { bareNodeHttp, nanoClient, setteeFetch, setteeNode, type BenchClient } from './clients.js';
 import { wantedServers, type BenchServer } from './server.js';
+import { median } from '../median.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const SEQUENTIAL = 300;
-const BULK = 1000;
 /** Bulk requests per run: each takes ~80 ms of server time, so a few more steady the median. */
 const BULK_STEPS = 8;
 const FINDS = 50;
-const PRELOADED = 1000;
 
-interface Case {
-  readonly name: string;
-  /** Timed steps per run. */
-  readonly steps: number;
-  /** Operations one step makes (a bulk step writes 1,000 documents). */
-  readonly opsPerStep: number;
-  /** Untimed set-up of a client's run. */
-  prepare?(client: BenchClient, round: number): Promise<void>;
-  /** One timed step; `i` counts from 0. */
-  step(client: BenchClient, round: number, i: number): Promise<void>;
-  /** Sequential cases need ≥ 1.2× nano; bulk ones ≥ 1×. */
-  readonly target: number;
-}
-
-function song(id: string, i: number): Song {
-  return { _id: id, title: `Song ${i}`, artist: `Artist ${i % 37}`, year: 1960 + (i % 60), plays: i, tags: ['a', `t${i % 7}`] };
-}
-
-const CASES: Case[] = [
-  {
-    name: 'get (sequential)',
-    steps: SEQUENTIAL,
-    opsPerStep: 1,
-    target: 1.2,
-    async step(client, _round, i) {
-      await client.get(`pre${i % PRELOADED}`);
-    },
-  },
-  {
-    name: 'put (sequential)',
-    steps: SEQUENTIAL,
-    opsPerStep: 1,
-    target: 1.2,
-    async step(client, round, i) {
-      await client.put(song(`${client.name}-put-${round}-${i}`, i));
-    },
-  },
-  {
-    name: 'get+update (sequential)',
-    steps: SEQUENTIAL,
-    opsPerStep: 1,
-    target: 1.2,
-    async prepare(client, round) {
-      await client.put(song(`${client.name}-upd-${round}`, 0));
-    },
-    async step(client, round) {
-      const doc = await client.get(`${client.name}-upd-${round}`);
-      doc.plays += 1;
-      await client.put(doc);
-    },
-  },
-  {
-    name: 'bulk 1,000 docs',
-    steps: BULK_STEPS,
-    opsPerStep: BULK,
-    target: 1,
-    async step(client, round, b) {
-      await client.bulk(Array.from({ length: BULK }, (_, i) => song(`${client.name}-bulk-${round}-${b}-${i}`, i)));
-    },
-  },
-  {
-    name: 'find (50 of 1,000)',
-    steps: FINDS,
-    opsPerStep: 1,
-    target: 1.2,
-    async step(client, _round, i) {
-      await client.find(1960 + (i % 60));
-    },
-  },
-];
+const CASES = httpCases({ sequential: SEQUENTIAL, bulk: BULK_STEPS, finds: FINDS });
 
 /**
  * One run of a case for every client, interleaved step by step (A, B, C, A, B, C...): the server's state and the
@@ -100,7 +31,7 @@ interface Measured {
   readonly cpu: number;
 }
 
-async function runInterleaved(c: Case, clients: BenchClient[], round: number): Promise<Map<string, Measured>> {
+async function runInterleaved(c: HttpCase, clients: BenchClient[], round: number): Promise<Map<string, Measured>> {
   const spent = new Map<string, number>(clients.map((client) => [client.name, 0]));
   const cpu = new Map<string, number>(clients.map((client) => [client.name, 0]));
   for (const client of clients) await c.prepare?.(client, round);
@@ -119,11 +50,6 @@ async function runInterleaved(c: Case, clients: BenchClient[], round: number): P
   }
   const ops = c.steps * c.opsPerStep;
   return new Map([...spent].map(([name, ms]) => [name, { rate: (ops * 1000) / ms, cpu: (cpu.get(name) ?? 0) / ops }]));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 /** The whole bench on one server: loads it, measures every client, prints the two tables, cleans up. */

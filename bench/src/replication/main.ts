@@ -16,6 +16,7 @@ import { createHttpAdapter, type HttpServer } from '@settee/http';
 import { makePlaylists } from '../docs.js';
 import { cpuMs } from '../server/servers.js';
 import { wantedServers, type BenchServer } from '../http/server.js';
+import { median } from '../median.js';
 
 const DOCS = Number(process.env['BENCH_DOCS'] ?? 10_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -62,11 +63,6 @@ interface Case {
   readonly name: string;
   readonly settee: Run;
   readonly pouchdb: Run;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 function assertCount(actual: number, what: string): void {

@@ -8,52 +8,19 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { createHttpAdapter } from '@settee/http';
-import { nanoClient, setteeNode, type BenchClient, type Song } from '../http/clients.js';
+import { BULK, httpCases, PRELOADED, song, type HttpCase } from '../http/cases.js';
+import { nanoClient, setteeNode, type BenchClient } from '../http/clients.js';
 import { cpuMs, startPouchDbServer, startSetteeServer, type ServerProcess } from './servers.js';
+import { median } from '../median.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const SEQUENTIAL = 200;
-const BULK = 1000;
 const BULK_STEPS = 4;
 const FINDS = 40;
-const PRELOADED = 1000;
 const TARGET = 5;
 
-interface Case {
-  readonly name: string;
-  readonly steps: number;
-  readonly opsPerStep: number;
-  prepare?(client: BenchClient, round: number): Promise<void>;
-  step(client: BenchClient, round: number, i: number): Promise<void>;
-}
-
-function song(id: string, i: number): Song {
-  return { _id: id, title: `Song ${i}`, artist: `Artist ${i % 37}`, year: 1960 + (i % 60), plays: i, tags: ['a', `t${i % 7}`] };
-}
-
-/** The HTTP adapter bench's cases (bench/src/http/main.ts), sized for two servers × two clients. */
-const CASES: Case[] = [
-  { name: 'get (sequential)', steps: SEQUENTIAL, opsPerStep: 1, step: async (c, _r, i) => void (await c.get(`pre${i % PRELOADED}`)) },
-  { name: 'put (sequential)', steps: SEQUENTIAL, opsPerStep: 1, step: async (c, r, i) => void (await c.put(song(`${c.name}-put-${r}-${i}`, i))) },
-  {
-    name: 'get+update (sequential)',
-    steps: SEQUENTIAL,
-    opsPerStep: 1,
-    prepare: async (c, r) => void (await c.put(song(`${c.name}-upd-${r}`, 0))),
-    async step(c, r) {
-      const doc = await c.get(`${c.name}-upd-${r}`);
-      doc.plays += 1;
-      await c.put(doc);
-    },
-  },
-  {
-    name: 'bulk 1,000 docs',
-    steps: BULK_STEPS,
-    opsPerStep: BULK,
-    step: async (c, r, b) => void (await c.bulk(Array.from({ length: BULK }, (_, i) => song(`${c.name}-bulk-${r}-${b}-${i}`, i)))),
-  },
-  { name: 'find (50 of 1,000)', steps: FINDS, opsPerStep: 1, step: async (c, _r, i) => void (await c.find(1960 + (i % 60))) },
-];
+/** The HTTP adapter bench's cases (bench/src/http/cases.ts), sized for two servers × two clients. */
+const CASES = httpCases({ sequential: SEQUENTIAL, bulk: BULK_STEPS, finds: FINDS });
 
 /** A client bound to one server; its name says both. */
 interface Pair {
@@ -62,7 +29,7 @@ interface Pair {
   readonly serverName: string;
 }
 
-async function runInterleaved(c: Case, pairs: Pair[], round: number): Promise<Map<BenchClient, number>> {
+async function runInterleaved(c: HttpCase, pairs: Pair[], round: number): Promise<Map<BenchClient, number>> {
   const spent = new Map<BenchClient, number>(pairs.map((p) => [p.client, 0]));
   for (const p of pairs) await c.prepare?.(p.client, round);
   for (let i = 0; i < c.steps; i += 1) {
@@ -74,11 +41,6 @@ async function runInterleaved(c: Case, pairs: Pair[], round: number): Promise<Ma
     }
   }
   return new Map([...spent].map(([client, ms]) => [client, (c.steps * c.opsPerStep * 1000) / ms]));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 async function prepareServer(server: ServerProcess, dbs: { read: string; write: string }): Promise<void> {

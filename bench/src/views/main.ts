@@ -8,6 +8,7 @@
 import { cpus, loadavg } from 'node:os';
 import type { JsonObject, ViewQueryOptions } from '@settee/core';
 import { pouchViewContender, setteeViewContender, type ViewContender, type ViewStore } from './view-stores.js';
+import { median } from '../median.js';
 
 const DOC_COUNT = 10_000;
 const REGIONS = 100;
@@ -31,12 +32,6 @@ const RANGE_QUERIES: ViewQueryOptions[] = Array.from({ length: REGIONS }, (_, r)
   return { startkey: [region], endkey: [region, {}], reduce: false };
 });
 const REDUCED_QUERIES: ViewQueryOptions[] = RANGE_QUERIES.map(({ startkey, endkey }) => ({ startkey, endkey, group_level: 1 }));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
