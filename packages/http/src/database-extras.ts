@@ -1,5 +1,5 @@
 // Database endpoints beyond the adapter contract, as plain functions over the client; HttpDatabase exposes them.
-import type { Document, JsonObject, ViewQueryOptions, ViewResponse, WriteResult } from '@settee/core';
+import type { Document, FindRequest, JsonObject, ViewQueryOptions, ViewResponse, WriteResult } from '@settee/core';
 import type { ConditionalGet, CopyOptions } from './extras-types.js';
 import { viewRequest } from './views-options.js';
 import type { HttpClient } from './http-client.js';
@@ -92,6 +92,11 @@ export function queryView<K, V>(
     idempotent: true,
     ...callSpec(call),
   });
+}
+
+/** A Mango request (`_find` or `_explain`) under a database or a partition: POST, safe to retry. */
+export function postMango<T>(client: HttpClient, basePath: string, endpoint: '_find' | '_explain', request: FindRequest, call?: CallOptions): Promise<T> {
+  return client.json({ method: 'POST', path: joinPath(basePath, endpoint), json: request, idempotent: true, ...callSpec(call) });
 }
 
 /** The partition's info, as `GET /{db}/_partition/{p}`. */

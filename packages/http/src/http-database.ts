@@ -45,7 +45,7 @@ import type {
 import { changesRequest } from './changes-request.js';
 import { callDesignFunction } from './design-requests.js';
 import { withoutUserCtx } from './views-options.js';
-import { copyDoc, getIfNoneMatch, headDoc, queryView, type PartitionInfo } from './database-extras.js';
+import { copyDoc, getIfNoneMatch, headDoc, postMango, queryView, type PartitionInfo } from './database-extras.js';
 import type { ConditionalGet, CopyOptions } from './extras-types.js';
 import type { HttpClient } from './http-client.js';
 import {
@@ -302,23 +302,11 @@ export class HttpDatabase implements DatabaseAdapter {
   }
 
   find<T extends object = JsonObject>(request: FindRequest, call?: CallOptions): Promise<FindResponse<Document<T>>> {
-    return this.client.json({
-      method: 'POST',
-      path: joinPath(this.#path, '_find'),
-      json: request,
-      idempotent: true,
-      ...callSpec(call),
-    });
+    return postMango<FindResponse<Document<T>>>(this.client, this.#path, '_find', request, call);
   }
 
   explain(request: FindRequest, call?: CallOptions): Promise<ExplainResponse> {
-    return this.client.json({
-      method: 'POST',
-      path: joinPath(this.#path, '_explain'),
-      json: request,
-      idempotent: true,
-      ...callSpec(call),
-    });
+    return postMango<ExplainResponse>(this.client, this.#path, '_explain', request, call);
   }
 
   createIndex(definition: IndexDefinition, call?: CallOptions): Promise<CreateIndexResponse> {
@@ -464,23 +452,11 @@ export class HttpPartition {
   }
 
   find<T extends object = JsonObject>(request: FindRequest, call?: CallOptions): Promise<FindResponse<Document<T>>> {
-    return this.#client.json({
-      method: 'POST',
-      path: joinPath(this.#path, '_find'),
-      json: request,
-      idempotent: true,
-      ...callSpec(call),
-    });
+    return postMango<FindResponse<Document<T>>>(this.#client, this.#path, '_find', request, call);
   }
 
   explain(request: FindRequest, call?: CallOptions): Promise<ExplainResponse> {
-    return this.#client.json({
-      method: 'POST',
-      path: joinPath(this.#path, '_explain'),
-      json: request,
-      idempotent: true,
-      ...callSpec(call),
-    });
+    return postMango<ExplainResponse>(this.#client, this.#path, '_explain', request, call);
   }
 
   /** Queries a view within the partition (`/_partition/{p}/_design/{ddoc}/_view/{view}`). */
