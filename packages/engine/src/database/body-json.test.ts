@@ -1,18 +1,8 @@
-import { BadRequestError, type DatabaseAdapter } from '@settee/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../engine.js';
+import { BadRequestError } from '@settee/core';
+import { describe, expect, it } from 'vitest';
+import { useMemoryDbs } from '../test-support/memory-db.js';
 
-const engines: Engine[] = [];
-afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close();
-});
-
-async function openDb(hashThread: boolean): Promise<DatabaseAdapter> {
-  const engine = createEngine({ storage: 'memory', hashThread });
-  engines.push(engine);
-  await engine.createDb('db');
-  return engine.db('db');
-}
+const openDb = useMemoryDbs();
 
 function cyclic(): Record<string, unknown> {
   const doc: Record<string, unknown> = { _id: 'loop' };

@@ -1,18 +1,8 @@
 import type { BulkWriteResult, DatabaseAdapter } from '@settee/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../engine.js';
+import { describe, expect, it } from 'vitest';
+import { useMemoryDbs } from '../test-support/memory-db.js';
 
-const engines: Engine[] = [];
-afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close();
-});
-
-async function openDb(hashThread: boolean): Promise<DatabaseAdapter> {
-  const engine = createEngine({ storage: 'memory', hashThread });
-  engines.push(engine);
-  await engine.createDb('db');
-  return engine.db('db');
-}
+const openDb = useMemoryDbs();
 
 const revOf = (result: BulkWriteResult | undefined): string => (result && 'rev' in result && result.rev ? result.rev : JSON.stringify(result));
 
