@@ -4,7 +4,7 @@ import type { Storage } from '../storage/storage.js';
 import { buildDoc } from './build-doc.js';
 import type { DbMeta } from './db-context.js';
 import { rangeForListing } from './key-range.js';
-import { decodeRecord, decodeRecordBody, decodeRecordHead, decodeRecordWinner, SPACE } from './records.js';
+import { decodeRecord, decodeRecordHead, decodeRecordWinner, SPACE } from './records.js';
 
 /**
  * CouchDB's `_all_docs`. Live documents sit in their own space, so a listing is one range scan, `total_rows` is
@@ -39,23 +39,16 @@ function countBefore(storage: Storage, range: ReturnType<typeof rangeForListing>
 }
 
 function liveRow(storage: Storage, id: string, text: string, options: AllDocsOptions): AllDocsRow {
-  if (options.include_docs && !options.conflicts) {
+  if (!options.include_docs) return { id, key: id, value: { rev: decodeRecordHead(text).winner } };
+  const attachments = { inline: options.attachments === true };
+  if (!options.conflicts) {
     const { winner, body } = decodeRecordWinner(text);
-    const doc = buildDoc(storage, id, winner, false, body, undefined, { inline: options.attachments === true });
-    return { id, key: id, value: { rev: winner }, doc };
+    return { id, key: id, value: { rev: winner }, doc: buildDoc(storage, id, winner, false, body, undefined, attachments) };
   }
-  const head = decodeRecordHead(text);
-  const row: AllDocsRow = { id, key: id, value: { rev: head.winner } };
-  if (options.include_docs) {
-    if (options.conflicts) {
-      const record = decodeRecord(id, text);
-      const conflicts = sortedLeaves(record.tree).slice(1).filter((l) => !l.deleted).map((l) => l.rev);
-      row.doc = buildDoc(storage, id, head.winner, false, record.winnerBody, { conflicts }, { inline: options.attachments === true });
-    } else {
-      row.doc = buildDoc(storage, id, head.winner, false, decodeRecordBody(text), undefined, { inline: options.attachments === true });
-    }
-  }
-  return row;
+  const record = decodeRecord(id, text);
+  const conflicts = sortedLeaves(record.tree).slice(1).filter((l) => !l.deleted).map((l) => l.rev);
+  const doc = buildDoc(storage, id, record.winner, false, record.winnerBody, { conflicts }, attachments);
+  return { id, key: id, value: { rev: record.winner }, doc };
 }
 
 function rowForKey(storage: Storage, key: string, options: AllDocsOptions): AllDocsResponse['rows'][number] {

@@ -106,8 +106,7 @@ export function decodeRecordWinner(text: string): { winner: string; body: RevBod
 
 /** The winner's body and attachments straight from the record text, skipping the tree. */
 export function decodeRecordBody(text: string): RevBody {
-  const parts = splitLines(text, 6);
-  return { atts: parts[4] ? (JSON.parse(parts[4]) as StoredAttachments) : undefined, body: parts[5]! };
+  return decodeRecordWinner(text).body;
 }
 
 export function encodeRevBody(rev: RevBody): string {
