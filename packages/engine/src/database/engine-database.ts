@@ -166,7 +166,7 @@ export class EngineDatabase implements DatabaseAdapter {
   }
 
   async bulkDocs<T extends object = JsonObject>(docs: BulkDocsInput<T>, options: BulkDocsOptions = {}): Promise<BulkWriteResult[]> {
-    let ctx = this.ctx;
+    const ctx = this.ctx;
     if (!Array.isArray(docs)) throw new BadRequestError('`docs` parameter must be an array.');
     // Every document is validated before anything is written: one bad document fails the whole request.
     const prepared = docs.map((doc: unknown) => prepareDoc(doc));
@@ -178,12 +178,13 @@ export class EngineDatabase implements DatabaseAdapter {
         }
       }
     }
-    if (newEdits && this.hashPool && prepared.length >= PARALLEL_HASH_MIN) {
-      await precomputeRevHashes(this.hashPool, prepared);
-      // The database may have been deleted meanwhile.
-      ctx = this.ctx;
+    // The hashing thread works through the batch while writeDocs applies it.
+    const hashes = newEdits && this.hashPool && prepared.length >= PARALLEL_HASH_MIN ? precomputeRevHashes(this.hashPool, prepared) : undefined;
+    try {
+      return writeDocs(ctx, prepared, newEdits, options.userCtx);
+    } finally {
+      hashes?.finish();
     }
-    return writeDocs(ctx, prepared, newEdits, options.userCtx);
   }
 
   async bulkGet(docs: readonly BulkGetRequest[], options: BulkGetOptions = {}): Promise<BulkGetResponse> {

@@ -1,4 +1,5 @@
 import { BadRequestError, isJsonObject, type JsonObject, type JsonValue, type Revisions } from '@settee/core';
+import type { RevHashBatch } from '../revs/rev-hash-pool.js';
 import { parseRev, parseRevId } from '../revs/rev-tree.js';
 import { decodeBase64 } from './attachment-meta.js';
 import { assertDocId, DESIGN_PREFIX, isLocalId } from './doc-ids.js';
@@ -21,8 +22,8 @@ export interface PreparedDoc {
   attachments: AttachmentInput[] | undefined;
   /** The body's JSON text, when it was encoded ahead of the write (see precomputeRevHashes). */
   bodyJson?: string;
-  /** A revision hash computed ahead of the write, valid for this parent and no attachments. */
-  hashHint?: { parent: { pos: number; hash: string } | null; hash: string };
+  /** Where a revision hash computed ahead of the write is found, valid for this parent and no attachments. */
+  hashHint?: { parent: { pos: number; hash: string } | null; batch: RevHashBatch; index: number };
 }
 
 /** Special members a written document may carry; the read-only ones are dropped silently as CouchDB does. */

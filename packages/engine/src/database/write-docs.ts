@@ -147,7 +147,7 @@ function applyEdit(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, id: string, 
   const hint = doc.hashHint;
   const hash =
     hint !== undefined && resolved.forHash.length === 0 && sameParent(hint.parent, parent)
-      ? hint.hash
+      ? hint.batch.hash(hint.index)
       : computeRevHashFromJson({ deleted: doc.deleted, parent: parent ?? null, bodyJson, attachments: resolved.forHash });
   const history: RevHistory = parent ? { start: pos, ids: [hash, parent.hash] } : { start: 1, ids: [hash] };
   const rev = `${pos}-${hash}`;

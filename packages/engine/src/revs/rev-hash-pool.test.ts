@@ -16,6 +16,20 @@ function randomItems(count: number, seed: number): RevHashItem[] {
 const expected = (items: RevHashItem[]) => items.map((item) => computeRevHashFromJson({ ...item, attachments: [] }));
 
 const pools: RevHashPool[] = [];
+
+/** Runs batches until the worker has hashed a chunk, so that it is up (loading it takes a while from sources). */
+async function startedWorker(pool: RevHashPool): Promise<void> {
+  const items = randomItems(64, 99);
+  for (let tries = 0; tries < 200 && pool.stats.workerChunks === 0; tries++) {
+    const batch = pool.begin(items.length, (i) => items[i]!);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (batch) {
+      items.forEach((_, i) => batch.hash(i));
+      batch.finish();
+    }
+  }
+  if (pool.stats.workerChunks === 0) throw new Error('the hashing worker never started');
+}
 afterEach(async () => {
   for (const pool of pools.splice(0)) await pool.close();
 });
@@ -35,7 +49,7 @@ describe('RevHashPool', () => {
     const pool = new RevHashPool();
     pools.push(pool);
     // Let the worker start, then give it a batch of 40 chunks to share.
-    await pool.hashAll(64, (i) => randomItems(64, 2)[i]!);
+    await startedWorker(pool);
     const before = { ...pool.stats };
     const items = randomItems(40 * 64, 3);
     const hashes = await pool.hashAll(items.length, (i) => items[i]!);
@@ -56,24 +70,48 @@ describe('RevHashPool', () => {
     expect(asked).toEqual(items.map((_, i) => i));
   });
 
-  it('leaves every hash to the caller once closed, without waiting', async () => {
+  it('leaves every hash to the caller once closed, without a batch', async () => {
     const pool = new RevHashPool();
     await pool.close();
     const items = randomItems(100, 5);
-    expect(await pool.hashAll(items.length, (i) => items[i]!)).toEqual(new Array(100).fill(undefined));
+    expect(pool.begin(items.length, (i) => items[i]!)).toBeUndefined();
   });
 
-  it('answers undefined for chunks a worker dropped when it was stopped mid-batch', async () => {
-    const pool = new RevHashPool({ steal: false });
-    const items = randomItems(64 * 200, 6);
-    const pending = pool.hashAll(items.length, (i) => items[i]!);
-    await pool.close();
-    const hashes = await pending;
+  it('hands out the hashes in any order while the worker is still hashing', async () => {
+    const pool = new RevHashPool();
+    pools.push(pool);
+    await startedWorker(pool);
+    const items = randomItems(64 * 30, 7);
+    const batch = pool.begin(items.length, (i) => items[i]!)!;
     const want = expected(items);
-    // Whatever the worker finished is right; the rest is left to the caller.
-    hashes.forEach((hash, i) => {
-      if (hash !== undefined) expect(hash).toBe(want[i]);
-    });
-    expect(hashes.some((hash) => hash === undefined)).toBe(true);
+    // Backwards: the caller takes the chunks the worker has not reached, and reads or waits for the others.
+    for (let i = items.length - 1; i >= 0; i--) expect(batch.hash(i)).toBe(want[i]);
+    batch.finish();
+  });
+
+  it('still answers every hash right when the worker is stopped in the middle of a batch', async () => {
+    const pool = new RevHashPool();
+    await startedWorker(pool);
+    const items = randomItems(64 * 200, 6);
+    const batch = pool.begin(items.length, (i) => items[i]!)!;
+    const closing = pool.close();
+    const want = expected(items);
+    items.forEach((_, i) => expect(batch.hash(i)).toBe(want[i]));
+    batch.finish();
+    await closing;
+  });
+
+  it('reuses a batch\'s shared memory only for batches that follow it', async () => {
+    const pool = new RevHashPool();
+    pools.push(pool);
+    await startedWorker(pool);
+    for (let round = 0; round < 5; round++) {
+      const items = randomItems(64 * 8 + round, 10 + round);
+      // Half read, half left: finish() must take the rest back before the memory serves the next batch.
+      const batch = pool.begin(items.length, (i) => items[i]!)!;
+      const want = expected(items);
+      for (let i = 0; i < items.length; i += 2) expect(batch.hash(i)).toBe(want[i]);
+      batch.finish();
+    }
   });
 });

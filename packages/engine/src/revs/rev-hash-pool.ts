@@ -1,6 +1,15 @@
 import { Worker } from 'node:worker_threads';
-import { CLAIMED_BY_CALLER, claimChunk, freeClaims, hashChunk, type RevHashChunk } from './rev-hash-chunk.js';
-import type { RevHashReply } from './rev-hash-worker.js';
+import {
+  CLAIMED_BY_CALLER,
+  CLAIMED_BY_WORKER,
+  claimChunk,
+  claimState,
+  freeClaims,
+  HASH_BYTES,
+  HASHED_BY_WORKER,
+  hashChunk,
+  type RevHashChunk,
+} from './rev-hash-chunk.js';
 import { revHashWorkerScript } from './rev-hash-worker-script.js';
 
 /** One body to hash: its stored JSON text, whether it is a deletion, and its parent revision. */
@@ -14,87 +23,85 @@ export interface RevHashItem {
 const CHUNK = 64;
 /** Heap sizes of the hashing thread, in MB. */
 const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 };
-/** Reply keys pack the batch and chunk numbers into one number. */
-const CHUNKS_PER_BATCH = 2 ** 20;
+/** Most chunks one batch may have (claim tags keep 29 bits of the batch number, chunk indexes are plain). */
+const MAX_CHUNKS = 2 ** 20;
+/**
+ * How long the caller waits for a chunk the worker is hashing (one chunk takes well under a millisecond) before it
+ * hashes the chunk itself: a worker that was stopped, or starved of CPU, must not stall a write.
+ */
+const WAIT_FOR_WORKER_MS = 50;
+/** Without stealing (tests of the worker), the caller also waits for a worker that is still starting. */
+const WAIT_WITHOUT_STEALING_MS = 10_000;
 
 /**
  * Revision hashing on a second thread for big write batches. A revision id is the md5 of the body's Erlang term
  * (CouchDB's rule), about a third of the cost of writing a document; with a second core idle, a batch is hashed
- * by both threads at once.
+ * while it is being written.
  *
- * The calling thread encodes each chunk of bodies as UTF-8 into shared memory and posts it. The worker claims
- * chunks in order; once everything is posted, the calling thread claims chunks from the end and hashes them itself
- * until it meets one the worker has. So work splits by the threads' real speeds, a worker that is slow to start
- * costs nothing, and a worker that failed just leaves the hashes to the caller: every answer is a hash or
- * `undefined` (compute it yourself), never wrong and never late.
+ * `begin` encodes each chunk of bodies as UTF-8 into shared memory and posts it; the worker claims chunks in order
+ * and writes their hashes back into shared memory. The writer then asks for each hash as it applies the documents
+ * (`RevHashBatch.hash`, synchronous): a chunk the worker finished is read, a chunk nobody took yet is claimed and
+ * hashed on the spot, and a chunk the worker is hashing right now is waited for (briefly). So the worker runs ahead
+ * of the writer, the writer never hashes what the worker already did, and a worker that is slow to start, stopped
+ * or failed only leaves more hashing to the writer: every answer is the right hash, never late.
  */
 export class RevHashPool {
   private worker: Worker | undefined;
   private failed = false;
   private nextBatch = 0;
-  private inFlight = 0;
-  private readonly waiting = new Map<number, (hashes: string[] | undefined) => void>();
   /** Chunks hashed by the worker and by the calling thread, for tests and benchmarks. */
   readonly stats = { workerChunks: 0, callerChunks: 0 };
   private readonly memory = new SharedMemoryPool();
 
-  /** @param options.steal false leaves every chunk to the worker (for tests of the worker itself). */
+  /** @param options.steal false makes the caller wait for the worker rather than hash (for tests of the worker). */
   constructor(private readonly options: { steal?: boolean } = {}) {}
 
   /**
-   * Hashes `count` bodies, `item(i)` giving body i (called once per body, in order, so the caller can encode its
-   * bodies as they are needed). Resolves with one hash per body, `undefined` where the caller must compute it.
+   * Hands `count` bodies to the worker, `item(i)` giving body i (called once per body, in order). Returns the batch
+   * to read the hashes from, or `undefined` when there is no worker (the caller then hashes as it writes). Call
+   * `finish` on the batch once every hash it needs was read.
    */
-  async hashAll(count: number, item: (index: number) => RevHashItem): Promise<Array<string | undefined>> {
-    const hashes = new Array<string | undefined>(count).fill(undefined);
+  begin(count: number, item: (index: number) => RevHashItem): RevHashBatch | undefined {
     const chunks = Math.ceil(count / CHUNK);
-    if (chunks > CHUNKS_PER_BATCH) throw new RangeError(`At most ${CHUNKS_PER_BATCH * CHUNK} bodies per call`);
+    if (chunks > MAX_CHUNKS) throw new RangeError(`At most ${MAX_CHUNKS * CHUNK} bodies per batch`);
     const worker = this.start();
-    // Without a worker, encoding into shared memory would only add work: the caller hashes as it writes.
-    if (!worker) return hashes;
+    // Without a worker, encoding into shared memory would only add work.
+    if (!worker || count === 0) return undefined;
     const batch = this.nextBatch++;
-    const memory = this.memory.lease(chunks, batch);
+    const memory = this.memory.lease(chunks, count, batch);
     const posted: RevHashChunk[] = [];
-    const replies: Array<Promise<string[] | undefined>> = [];
-    this.hold();
+    for (let c = 0; c < chunks; c++) {
+      const chunk = encodeChunk(this.memory, memory, batch, c, c * CHUNK, Math.min(count, (c + 1) * CHUNK), item);
+      posted.push(chunk);
+      worker.postMessage(chunk);
+    }
+    return new RevHashBatch(posted, memory, {
+      workerGone: () => this.failed,
+      steal: this.options.steal !== false,
+      finished: (reusable, stats) => {
+        this.stats.workerChunks += stats.workerChunks;
+        this.stats.callerChunks += stats.callerChunks;
+        if (reusable) this.memory.giveBack(memory);
+      },
+    });
+  }
+
+  /** Hashes `count` bodies and returns their hashes (`begin`, every `hash`, `finish`); `undefined` without a worker. */
+  hashAll(count: number, item: (index: number) => RevHashItem): string[] | undefined {
+    const batch = this.begin(count, item);
+    if (batch === undefined) return undefined;
     try {
-      for (let c = 0; c < chunks; c++) {
-        const chunk = encodeChunk(this.memory, memory, batch, c, c * CHUNK, Math.min(count, (c + 1) * CHUNK), item);
-        posted.push(chunk);
-        replies.push(this.expectReply(batch, c));
-        worker.postMessage(chunk);
-      }
-      let firstStolen = chunks;
-      for (let c = chunks - 1; c >= 0 && this.options.steal !== false; c--) {
-        const chunk = posted[c]!;
-        if (!claimChunk(chunk, CLAIMED_BY_CALLER)) break;
-        this.waiting.get(replyKey(batch, c))?.(undefined);
-        place(hashes, c, hashChunk(chunk));
-        this.stats.callerChunks++;
-        firstStolen = c;
-      }
-      for (let c = 0; c < firstStolen; c++) {
-        const reply = await replies[c];
-        if (reply) {
-          place(hashes, c, reply);
-          this.stats.workerChunks++;
-        }
-      }
-      return hashes;
+      return Array.from({ length: count }, (_, i) => batch.hash(i));
     } finally {
-      // Every chunk is hashed or abandoned by now (the worker answered, failed, or the caller took it), so nobody
-      // reads this memory any more.
-      this.memory.giveBack(memory);
-      this.release();
+      batch.finish();
     }
   }
 
-  /** Stops the worker; later calls hash on the calling thread only. */
+  /** Stops the worker; later batches are hashed on the calling thread only. */
   async close(): Promise<void> {
     this.failed = true;
     const worker = this.worker;
     this.worker = undefined;
-    this.settleAll();
     if (worker) await worker.terminate();
   }
 
@@ -104,9 +111,9 @@ export class RevHashPool {
       const { script, options } = revHashWorkerScript(import.meta.url);
       // The worker allocates little (a chunk's views and hashes), so a small heap keeps its memory small.
       const worker = new Worker(script, { ...options, resourceLimits: WORKER_HEAP_LIMITS });
-      worker.on('message', (reply: RevHashReply) => this.waiting.get(replyKey(reply.batch, reply.chunk))?.(reply.hashes));
       worker.on('error', () => this.fail());
       worker.on('exit', () => this.fail());
+      // Nobody ever waits for the worker across an event-loop turn, so it must never keep the process alive.
       worker.unref();
       this.worker = worker;
     } catch {
@@ -115,35 +122,106 @@ export class RevHashPool {
     return this.worker;
   }
 
-  private expectReply(batch: number, chunk: number): Promise<string[] | undefined> {
-    const key = replyKey(batch, chunk);
-    return new Promise((resolve) => {
-      this.waiting.set(key, (hashes) => {
-        this.waiting.delete(key);
-        resolve(hashes);
-      });
-    });
-  }
-
-  /** A worker that failed or exited answers nothing more: its pending chunks fall back to the caller. */
   private fail(): void {
     this.failed = true;
     this.worker = undefined;
-    this.settleAll();
+  }
+}
+
+/** What a batch needs from its pool. */
+interface BatchHooks {
+  /** True once the worker was stopped or failed: nothing it holds will be finished. */
+  workerGone(): boolean;
+  steal: boolean;
+  /** Called once by `finish`; `reusable` when the worker can no longer touch the batch's memory. */
+  finished(reusable: boolean, stats: { workerChunks: number; callerChunks: number }): void;
+}
+
+/** The hashes of one batch, read in any order while the worker is still hashing (see {@link RevHashPool}). */
+export class RevHashBatch {
+  /** Hashes of chunks hashed or read so far, by chunk. */
+  private readonly hashes: Array<readonly string[] | undefined> = [];
+  private readonly stats = { workerChunks: 0, callerChunks: 0 };
+  /** True when a chunk was taken from the worker after a timeout: it may still write into this memory. */
+  private abandoned = false;
+  private done = false;
+
+  constructor(
+    private readonly chunks: readonly RevHashChunk[],
+    private readonly memory: BatchMemory,
+    private readonly hooks: BatchHooks,
+  ) {}
+
+  /** The revision hash of body `index`. */
+  hash(index: number): string {
+    const c = Math.floor(index / CHUNK);
+    const hashes = this.hashes[c] ?? (this.hashes[c] = this.settle(c));
+    return hashes[index - c * CHUNK]!;
   }
 
-  private settleAll(): void {
-    for (const settle of [...this.waiting.values()]) settle(undefined);
+  /** Releases the batch's shared memory; chunks nobody read are taken from the worker first. */
+  finish(): void {
+    if (this.done) return;
+    this.done = true;
+    for (let c = 0; c < this.chunks.length; c++) {
+      if (this.hashes[c] === undefined && !claimChunk(this.chunks[c]!, CLAIMED_BY_CALLER)) {
+        // The worker has it: the memory can be reused only once the worker is done with it.
+        if (claimState(this.memory.claims, c) === CLAIMED_BY_WORKER && !this.waitForWorker(c)) this.abandoned = true;
+      }
+    }
+    this.hooks.finished(!this.abandoned, this.stats);
   }
 
-  /** The worker is unref'd so it never keeps a process alive, except while a caller waits for its replies. */
-  private hold(): void {
-    if (this.inFlight++ === 0) this.worker?.ref();
+  /** The hashes of chunk `c`: the worker's, or computed here. */
+  private settle(c: number): readonly string[] {
+    const chunk = this.chunks[c]!;
+    if (this.hooks.steal && claimChunk(chunk, CLAIMED_BY_CALLER)) return this.hashHere(chunk);
+    this.waitForWorker(c);
+    const state = claimState(this.memory.claims, c);
+    if (state === HASHED_BY_WORKER) {
+      this.stats.workerChunks++;
+      return readHashes(chunk);
+    }
+    // Still the worker's (stopped, or starved of CPU): it may yet write into this batch's memory.
+    if (state === CLAIMED_BY_WORKER) this.abandoned = true;
+    // Else handed back by a worker that failed on it, or never reached: take it so the worker skips it.
+    else claimChunk(chunk, CLAIMED_BY_CALLER);
+    return this.hashHere(chunk);
   }
 
-  private release(): void {
-    if (--this.inFlight === 0) this.worker?.unref();
+  private hashHere(chunk: RevHashChunk): readonly string[] {
+    this.stats.callerChunks++;
+    return hashChunk(chunk);
   }
+
+  /**
+   * Blocks while the worker hashes chunk `c` (or, when the caller does not steal, until it gets to it), at most
+   * WAIT_FOR_WORKER_MS; true once the chunk's hashes are in shared memory.
+   */
+  private waitForWorker(c: number): boolean {
+    const claims = this.memory.claims;
+    const deadline = performance.now() + (this.hooks.steal ? WAIT_FOR_WORKER_MS : WAIT_WITHOUT_STEALING_MS);
+    for (;;) {
+      const value = Atomics.load(claims, c);
+      const state = value & 3;
+      if (state === HASHED_BY_WORKER) return true;
+      if (state !== CLAIMED_BY_WORKER && (this.hooks.steal || state === CLAIMED_BY_CALLER)) return false;
+      const left = deadline - performance.now();
+      if (left <= 0 || this.hooks.workerGone()) return false;
+      Atomics.wait(claims, c, value, left);
+    }
+  }
+}
+
+function readHashes(chunk: RevHashChunk): string[] {
+  const out = Buffer.from(chunk.results.buffer, chunk.results.byteOffset, chunk.results.byteLength);
+  const count = chunk.offsets.length - 1;
+  const hashes: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = (chunk.first + i) * HASH_BYTES;
+    hashes.push(out.toString('latin1', at, at + HASH_BYTES));
+  }
+  return hashes;
 }
 
 let shared: RevHashPool | undefined;
@@ -156,17 +234,13 @@ export function sharedRevHashPool(): RevHashPool {
   return (shared ??= new RevHashPool());
 }
 
-function replyKey(batch: number, chunk: number): number {
-  return (batch % CHUNKS_PER_BATCH) * CHUNKS_PER_BATCH + chunk;
-}
-
-function place(hashes: Array<string | undefined>, chunk: number, chunkHashes: readonly string[]): void {
-  for (let i = 0; i < chunkHashes.length; i++) hashes[chunk * CHUNK + i] = chunkHashes[i];
-}
-
-/** Shared memory a batch writes its bodies into: UTF-8 arenas filled front to back, and the chunks' claim slots. */
+/**
+ * Shared memory of one batch: UTF-8 arenas filled front to back with the bodies, the chunks' claim slots, and the
+ * hashes the worker writes back.
+ */
 interface BatchMemory {
   claims: Int32Array;
+  results: Uint8Array;
   arenas: Arena[];
 }
 
@@ -187,13 +261,18 @@ const SPARE_ARENAS = 2;
  */
 class SharedMemoryPool {
   private spareArenas: Arena[] = [];
-  private spareClaims: Int32Array[] = [];
+  private spareClaims: Int32Array | undefined;
+  private spareResults: Uint8Array | undefined;
 
-  lease(chunks: number, batch: number): BatchMemory {
-    const index = this.spareClaims.findIndex((claims) => claims.length >= chunks);
-    const claims = index >= 0 ? this.spareClaims.splice(index, 1)[0]! : new Int32Array(new SharedArrayBuffer(4 * Math.max(chunks, 64)));
+  lease(chunks: number, count: number, batch: number): BatchMemory {
+    let claims = this.spareClaims;
+    if (claims === undefined || claims.length < chunks) claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(chunks, 64)));
+    let results = this.spareResults;
+    if (results === undefined || results.length < count * HASH_BYTES) results = new Uint8Array(new SharedArrayBuffer(HASH_BYTES * Math.max(count, 1024)));
+    this.spareClaims = undefined;
+    this.spareResults = undefined;
     freeClaims(claims, batch);
-    return { claims, arenas: [] };
+    return { claims, results, arenas: [] };
   }
 
   /** An arena with room for `bytes` more bytes: the batch's current one, or a new or spare one. */
@@ -214,7 +293,8 @@ class SharedMemoryPool {
   }
 
   giveBack(memory: BatchMemory): void {
-    this.spareClaims = [memory.claims];
+    this.spareClaims = memory.claims;
+    this.spareResults = memory.results;
     for (const arena of memory.arenas) if (this.spareArenas.length < SPARE_ARENAS) this.spareArenas.push(arena);
   }
 }
@@ -252,5 +332,5 @@ function encodeChunk(
     parentHash.push(it.parent?.hash ?? '');
   });
   arena.used = at;
-  return { claims: batch.claims, batch: batchNumber, chunk, bytes: arena.bytes, offsets, deleted, parentPos, parentHash };
+  return { claims: batch.claims, results: batch.results, first: from, batch: batchNumber, chunk, bytes: arena.bytes, offsets, deleted, parentPos, parentHash };
 }
