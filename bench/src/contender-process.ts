@@ -19,6 +19,8 @@ const STDERR_KEEP = 8_192;
 /** One contender's child process, driven step by step by `run-case.ts`. */
 export interface ContenderProcess {
   readonly id: ContenderId;
+  /** The child's process id, to watch its CPU time. */
+  readonly pid: number;
   /** Warm-up run, plus the full-size store of a read-only case. */
   prepare(key: CaseKey): Promise<void>;
   /** One timed run of the case. */
@@ -107,6 +109,7 @@ export async function startContenderProcess(id: ContenderId): Promise<ContenderP
 
   return {
     id,
+    pid: child.pid ?? 0,
     async prepare(key) {
       await request(`prepare ${key}`, { type: 'prepare', key });
     },

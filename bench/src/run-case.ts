@@ -4,6 +4,7 @@ import type { TimedRun } from './contender-protocol.js';
 import { TIMED_RUNS } from './methodology.js';
 import type { ContenderId } from './store.js';
 import { median } from './median.js';
+import { waitForQuiet } from './wait-for-quiet.js';
 
 /** What one contender achieved on one case: median wall and CPU time of the timed action, and its operation count. */
 export interface Measurement {
@@ -15,7 +16,8 @@ export interface Measurement {
 /**
  * Times one case on every contender, each in its own process. Runs go round-robin (run 1 of each contender, then
  * run 2 of each, ...) so a burst of load from another process spreads over all contenders instead of sinking one;
- * each step is awaited, so two children never work at the same time.
+ * each step is awaited, and every timed run waits until all children are idle, so two children never work at the
+ * same time.
  */
 export async function runCase(
   benchCase: BenchCase,
@@ -38,6 +40,8 @@ export async function runCase(
   for (let run = 0; run < TIMED_RUNS; run++) {
     for (const contender of contenders) {
       await attempt(contender, async () => {
+        // No contender's leftover background work (LevelDB compaction, heap shrinking) may fall into this run.
+        await waitForQuiet(contenders.map((c) => c.pid));
         const timed = await contender.run(benchCase.key);
         runs.set(contender.id, [...(runs.get(contender.id) ?? []), timed]);
       });
