@@ -146,6 +146,7 @@ export class RevHashBatch {
   private abandoned = false;
   private done = false;
 
+  /** @internal Batches come from {@link RevHashPool.begin}. */
   constructor(
     private readonly chunks: readonly RevHashChunk[],
     private readonly memory: BatchMemory,
