@@ -78,6 +78,19 @@ describe.each(backends)('view options [$name]', (backend) => {
     expect((await db.query('d', 'all', { update: 'lazy', stable: false })).rows.map((row) => row.id)).toStrictEqual(['a']);
   });
 
+  it('applies key, startkey and endkey in the order given: a later one overrides what an earlier one set', async () => {
+    const db = await h.createDb('vopt');
+    await db.bulkDocs([0, 1, 2, 3].map((n) => ({ _id: `n${n}`, n })));
+    await db.put({ _id: '_design/n', views: { by_n: { map: 'function (doc) { emit(doc.n, null); }' } } });
+    const keysOf = async (options: ViewQueryOptions) => (await db.query('n', 'by_n', options)).rows.map((row) => row.key);
+    // key sets both ends; a startkey after it moves only the start (couch_mrview_http:parse_params folds in order).
+    expect(await keysOf({ key: 2, startkey: 0 })).toStrictEqual([0, 1, 2]);
+    expect(await keysOf({ key: 1, endkey: 3 })).toStrictEqual([1, 2, 3]);
+    // Given before key, the range bounds are overridden by it.
+    expect(await keysOf({ startkey: 0, key: 2 })).toStrictEqual([2]);
+    expect(await keysOf({ startkey: 0, endkey: 3, key: 1 })).toStrictEqual([1]);
+  });
+
   it('an explicit group_level wins over group=true, and group_level=0 is accepted on a map view', async () => {
     const db = await h.createDb('vopt');
     await salesDb(db);

@@ -25,6 +25,22 @@ export interface ParsedViewQuery {
   readonly updateSeq: boolean;
 }
 
+/**
+ * Start and end keys as CouchDB derives them: it applies the parameters in the order given, `key` setting both
+ * ends and `startkey`/`endkey` one each, so `key=1&startkey=0` scans 0..1 while `startkey=0&key=1` scans 1..1.
+ * The object's own key order is that order (the server builds it from the query string in order).
+ */
+function keyRangeInOrder(options: ViewQueryOptions): { startkey: unknown; endkey: unknown } {
+  let startkey: unknown;
+  let endkey: unknown;
+  for (const name of Object.keys(options)) {
+    if (name === 'key' && options.key !== undefined) startkey = endkey = options.key;
+    else if (name === 'startkey' && options.startkey !== undefined) startkey = options.startkey;
+    else if (name === 'endkey' && options.endkey !== undefined) endkey = options.endkey;
+  }
+  return { startkey, endkey };
+}
+
 function parseError(reason: string): BadRequestError {
   return new BadRequestError(reason, { error: 'query_parse_error' });
 }
@@ -88,8 +104,7 @@ export function parseViewQuery(options: ViewQueryOptions, hasReduce: boolean, co
   if (reduce && conflicts !== undefined) throw parseError('`conflicts` is invalid for reduce views.');
 
   // The key range is checked last, once the view is open (couch_mrview_util:check_range).
-  const startkey = options.key !== undefined ? options.key : options.startkey;
-  const endkey = options.key !== undefined ? options.key : options.endkey;
+  const { startkey, endkey } = keyRangeInOrder(options);
   if (keys === undefined && startkey !== undefined && endkey !== undefined) {
     const order = compareKeys(startkey as JsonValue, endkey as JsonValue);
     if (!descending && order > 0) throw parseError('No rows can match your key range, reverse your start_key and end_key or set descending=true');

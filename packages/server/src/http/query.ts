@@ -55,7 +55,10 @@ export function parseQuery(raw: string): QueryOptions {
     const eq = pair.indexOf('=');
     const name = decode(eq < 0 ? pair : pair.slice(0, eq));
     const text = eq < 0 ? '' : decode(pair.slice(eq + 1));
-    options[ALIASES[name] ?? name] = typed(name, text);
+    const key = ALIASES[name] ?? name;
+    // A repeated parameter counts where it last appears: CouchDB applies view parameters in order.
+    delete options[key];
+    options[key] = typed(name, text);
   }
   return options;
 }
