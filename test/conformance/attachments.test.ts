@@ -1,4 +1,5 @@
 // Attachments, after shared/couchdb-reference/attachments.json.
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BadRequestError, ConflictError, NotFoundError, PreconditionFailedError, type DatabaseAdapter } from '@settee/core';
 import { backends } from './backends.js';
@@ -34,6 +35,22 @@ const PIXEL_STUB = {
   length: 70,
   stub: true,
 } as const;
+
+/** CouchDB stores text/* (and JSON, JavaScript, XML) gzip-compressed at level 8: `encoded_length` is that gzip's length. */
+const gzipLength = (text: string): number => gzipSync(utf8(text), { level: 8 }).byteLength;
+
+/** attachments.json step 17: `att_encoding_info=true` adds these after the stub's other members. */
+const HELLO_ENCODING = { encoding: 'gzip', encoded_length: 36 } as const;
+
+/** The attachments of a document that carry `encoding` or `encoded_length`, by name. */
+function encodingMembers(doc: { _attachments?: Record<string, object> }): Record<string, object> {
+  const out: Record<string, object> = {};
+  for (const [name, att] of Object.entries(doc._attachments ?? {})) {
+    const found = Object.entries(att).filter(([key]) => key === 'encoding' || key === 'encoded_length');
+    if (found.length > 0) out[name] = Object.fromEntries(found);
+  }
+  return out;
+}
 
 /** attachments.json steps 1-3: "doc", then hello.txt and pixel.png put standalone. */
 async function writeDoc(db: DatabaseAdapter): Promise<void> {
@@ -221,6 +238,139 @@ describe.each(backends)('attachments [$name]', (backend) => {
       await writeDoc(db);
       await expectCouchError(db.getAttachment('doc', 'missing.bin'), NotFoundError, 404, 'not_found', MISSING_ATTACHMENT);
       await expectCouchError(db.getAttachment('nodoc', 'file.txt'), NotFoundError, 404, 'not_found', 'missing');
+    });
+  });
+
+  describe('encoding info (att_encoding_info)', () => {
+    it('adds encoding gzip and encoded_length (the gzip length) to compressed attachments only', async () => {
+      const db = await h.createDb('encinfo');
+      await writeDoc(db);
+      expect(HELLO_ENCODING.encoded_length).toBe(gzipLength(HELLO));
+      const doc = await db.get('doc', { att_encoding_info: true });
+      expect(doc).toStrictEqual({
+        _id: 'doc',
+        _rev: REV.doc3,
+        title: 'with attachments',
+        _attachments: { 'pixel.png': PIXEL_STUB, 'hello.txt': { ...HELLO_STUB, ...HELLO_ENCODING } },
+      });
+      // CouchDB writes them last, after `stub`.
+      expect(Object.keys(doc._attachments?.['hello.txt'] ?? {})).toStrictEqual([
+        'content_type',
+        'revpos',
+        'digest',
+        'length',
+        'stub',
+        'encoding',
+        'encoded_length',
+      ]);
+    });
+
+    it('compresses exactly the compressible types: text/*, JSON, JavaScript, XML (with parameters)', async () => {
+      const db = await h.createDb('enctypes');
+      const body = 'compressible? '.repeat(20);
+      const data = Buffer.from(body).toString('base64');
+      const types = {
+        'a.html': 'text/html; charset=utf-8',
+        'b.json': 'application/json',
+        'c.js': 'application/javascript',
+        'd.xml': 'application/xml',
+        'e.bin': 'application/octet-stream',
+        'f.svg': 'image/svg+xml',
+        'g.ld': 'application/ld+json',
+      };
+      const _attachments = Object.fromEntries(Object.entries(types).map(([name, content_type]) => [name, { content_type, data }]));
+      await db.put({ _id: 'types', _attachments });
+      const expected = { encoding: 'gzip', encoded_length: gzipLength(body) };
+      expect(encodingMembers(await db.get('types', { att_encoding_info: true }))).toStrictEqual({
+        'a.html': expected,
+        'b.json': expected,
+        'c.js': expected,
+        'd.xml': expected,
+      });
+    });
+
+    it('without att_encoding_info no attachment carries encoding members, stubs or inline', async () => {
+      const db = await h.createDb('encnone');
+      const first = await db.putAttachment('plain', 'hello.txt', utf8(HELLO), 'text/plain');
+      await db.putAttachment('plain', 'pixel.png', fromBase64(PNG_BASE64), 'image/png', first.rev);
+      expect(encodingMembers(await db.get('plain'))).toStrictEqual({});
+      expect(encodingMembers(await db.get('plain', { attachments: true }))).toStrictEqual({});
+      expect(encodingMembers(await db.get('plain', { att_encoding_info: false }))).toStrictEqual({});
+      const listed = await db.allDocs({ include_docs: true });
+      expect(listed.rows.map((row) => encodingMembers(('doc' in row ? row.doc : undefined) ?? {}))).toStrictEqual([{}]);
+    });
+
+    it('attachments: true with att_encoding_info inlines the plain data and adds the encoding members', async () => {
+      const db = await h.createDb('encinline');
+      await writeDoc(db);
+      const doc = await db.get('doc', { attachments: true, att_encoding_info: true });
+      expect(doc._attachments).toStrictEqual({
+        'pixel.png': { content_type: 'image/png', revpos: 3, digest: PIXEL_STUB.digest, data: PNG_BASE64 },
+        'hello.txt': { content_type: 'text/plain', revpos: 2, digest: HELLO_STUB.digest, data: 'SGVsbG8sIENvdWNoREIhCg==', ...HELLO_ENCODING },
+      });
+      // atts_since: the unchanged one stays a stub, still with its encoding.
+      const since = await db.get('doc', { attachments: true, atts_since: [REV.doc2], att_encoding_info: true });
+      expect(since._attachments?.['hello.txt']).toStrictEqual({ ...HELLO_STUB, ...HELLO_ENCODING });
+    });
+
+    it('a stub kept across revisions keeps its encoding members', async () => {
+      const db = await h.createDb('enckept');
+      await writeDoc(db);
+      const current = await db.get('doc');
+      const updated = await db.put({ ...current, title: 'renamed' });
+      const doc = await db.get('doc', { att_encoding_info: true });
+      expect(doc._rev).toBe(updated.rev);
+      expect(doc._attachments).toStrictEqual({ 'pixel.png': PIXEL_STUB, 'hello.txt': { ...HELLO_STUB, ...HELLO_ENCODING } });
+      // The older revision answers the same.
+      expect(encodingMembers(await db.get('doc', { rev: REV.doc2, att_encoding_info: true }))).toStrictEqual({ 'hello.txt': HELLO_ENCODING });
+    });
+
+    it('open_revs, bulkGet, allDocs and changes with include_docs honour it', async () => {
+      const db = await h.createDb('encpaths');
+      await writeDoc(db);
+      const expected = { 'hello.txt': HELLO_ENCODING };
+      const [open] = await db.getOpenRevs('doc', 'all', { att_encoding_info: true });
+      expect(open !== undefined && 'ok' in open ? encodingMembers(open.ok) : undefined).toStrictEqual(expected);
+      const bulk = await db.bulkGet([{ id: 'doc' }], { att_encoding_info: true });
+      const bulkDoc = bulk.results[0]?.docs[0];
+      expect(bulkDoc !== undefined && 'ok' in bulkDoc ? encodingMembers(bulkDoc.ok) : undefined).toStrictEqual(expected);
+      const listed = await db.allDocs({ include_docs: true, att_encoding_info: true });
+      expect(listed.rows.map((row) => encodingMembers(('doc' in row ? row.doc : undefined) ?? {}))).toStrictEqual([expected]);
+      const changes = await db.changes({ include_docs: true, att_encoding_info: true });
+      expect(changes.results.map((row) => encodingMembers(row.doc ?? {}))).toStrictEqual([expected]);
+      // Without the option, none of them adds anything.
+      const plain = await db.changes({ include_docs: true });
+      expect(plain.results.map((row) => encodingMembers(row.doc ?? {}))).toStrictEqual([{}]);
+    });
+
+    it('view rows with include_docs honour it', async () => {
+      const db = await h.createDb('encview');
+      await writeDoc(db);
+      await db.put({ _id: '_design/v', views: { all: { map: 'function (doc) { if (doc.title) emit(doc._id, null); }' } } });
+      const rows = (await db.query('v', 'all', { include_docs: true, att_encoding_info: true })).rows;
+      expect(rows.map((row) => encodingMembers(row.doc ?? {}))).toStrictEqual([{ 'hello.txt': HELLO_ENCODING }]);
+      const plain = (await db.query('v', 'all', { include_docs: true })).rows;
+      expect(plain.map((row) => encodingMembers(row.doc ?? {}))).toStrictEqual([{}]);
+    });
+
+    it('a replicated revision (new_edits: false with data) ends with the same encoding members', async () => {
+      const db = await h.createDb('encrepl');
+      const text = 'replicated text\n';
+      const results = await db.bulkDocs(
+        [
+          {
+            _id: 'repl',
+            _rev: '1-0123456789abcdef0123456789abcdef',
+            _revisions: { start: 1, ids: ['0123456789abcdef0123456789abcdef'] },
+            _attachments: { 'r.txt': { content_type: 'text/plain', data: Buffer.from(text).toString('base64') } },
+          },
+        ],
+        { new_edits: false },
+      );
+      expect(results).toStrictEqual([]);
+      const doc = await db.get('repl', { att_encoding_info: true });
+      expect(encodingMembers(doc)).toStrictEqual({ 'r.txt': { encoding: 'gzip', encoded_length: gzipLength(text) } });
+      expect(doc._attachments?.['r.txt']).toMatchObject({ length: Buffer.byteLength(text), stub: true });
     });
   });
 

@@ -18,6 +18,8 @@ export interface AllDocsOptions {
   conflicts?: boolean;
   /** With `include_docs`: inline attachment bodies. */
   attachments?: boolean;
+  /** With `include_docs`: add `encoding` and `encoded_length` to attachments stored compressed. */
+  att_encoding_info?: boolean;
   /** Add the database's `update_seq` to the answer. */
   update_seq?: boolean;
 }

@@ -46,6 +46,8 @@ export interface BulkGetOptions {
   revs?: boolean;
   latest?: boolean;
   attachments?: boolean;
+  /** Add `encoding` and `encoded_length` to attachments stored compressed. */
+  att_encoding_info?: boolean;
 }
 
 /** An error entry inside a `bulkGet` result. `rev` is the string `"undefined"` when no rev was asked for. */

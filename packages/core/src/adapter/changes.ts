@@ -18,6 +18,8 @@ export interface ChangesOptions {
   conflicts?: boolean;
   /** With `include_docs`: inline attachment bodies. */
   attachments?: boolean;
+  /** With `include_docs`: add `encoding` and `encoded_length` to attachments stored compressed. */
+  att_encoding_info?: boolean;
   /** `all_docs` lists every leaf revision in `changes`, `main_only` (default) only the winner. */
   style?: 'main_only' | 'all_docs';
   /** `_doc_ids`, `_selector`, `_design`, `_view`, or a design document filter `ddoc/name`. */

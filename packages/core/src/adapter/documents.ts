@@ -10,6 +10,10 @@ export interface AttachmentStub {
   /** The revision generation in which this attachment last changed. */
   revpos: number;
   stub: true;
+  /** With `att_encoding_info`: `"gzip"` for an attachment stored compressed (CouchDB's compressible types). */
+  encoding?: 'gzip';
+  /** With `att_encoding_info`: the byte length of the stored (compressed) form. */
+  encoded_length?: number;
 }
 
 /** An attachment with its bytes inline as base64 (given on write, or returned with `attachments=true`). */
@@ -20,6 +24,10 @@ export interface AttachmentInline {
   digest?: string;
   length?: number;
   revpos?: number;
+  /** With `att_encoding_info`: `"gzip"` when the attachment is stored compressed (`data` is still the plain bytes). */
+  encoding?: 'gzip';
+  /** With `att_encoding_info`: the byte length of the stored (compressed) form. */
+  encoded_length?: number;
 }
 
 /** An attachment in a document's `_attachments`. */
@@ -94,6 +102,8 @@ export interface GetOptions {
   attachments?: boolean;
   /** With `attachments`: only inline attachments changed after these revisions. */
   atts_since?: string[];
+  /** Add `encoding` and `encoded_length` to attachments stored compressed. */
+  att_encoding_info?: boolean;
 }
 
 /** Options of `getOpenRevs`. */
@@ -102,6 +112,8 @@ export interface OpenRevsOptions {
   latest?: boolean;
   attachments?: boolean;
   atts_since?: string[];
+  /** Add `encoding` and `encoded_length` to attachments stored compressed. */
+  att_encoding_info?: boolean;
 }
 
 /** One entry of an `open_revs` answer: the revision's document, or the revision CouchDB does not have. */

@@ -40,7 +40,7 @@ function countBefore(storage: Storage, range: ReturnType<typeof rangeForListing>
 
 function liveRow(storage: Storage, id: string, text: string, options: AllDocsOptions): AllDocsRow {
   if (!options.include_docs) return { id, key: id, value: { rev: decodeRecordHead(text).winner } };
-  const attachments = { inline: options.attachments === true };
+  const attachments = { inline: options.attachments === true, encodingInfo: options.att_encoding_info === true };
   if (!options.conflicts) {
     const { winner, body } = decodeRecordWinner(text);
     return { id, key: id, value: { rev: winner }, doc: buildDoc(storage, id, winner, false, body, undefined, attachments) };

@@ -1,6 +1,6 @@
 import type { Attachment, Document, JsonObject, RevInfo, Revisions } from '@settee/core';
 import type { Storage } from '../storage/storage.js';
-import type { StoredAttachments } from './attachment-meta.js';
+import { encodedLengthOf, type StoredAttachment, type StoredAttachments } from './attachment-meta.js';
 import { SPACE, type RevBody } from './records.js';
 
 /** The optional members of a returned document, in the order CouchDB writes them after the body. */
@@ -17,6 +17,8 @@ export interface AttachmentMode {
   inline: boolean;
   /** With `inline`: only attachments with a higher revpos get data (CouchDB's `atts_since`). */
   sinceRevpos?: number;
+  /** `att_encoding_info`: compressed attachments carry `encoding` and `encoded_length`. */
+  encodingInfo?: boolean;
 }
 
 /**
@@ -53,10 +55,20 @@ function renderAttachments(storage: Storage, atts: StoredAttachments, mode: Atta
   for (const [name, att] of Object.entries(atts)) {
     const wantsData = mode.inline && att.revpos > (mode.sinceRevpos ?? 0);
     const data = wantsData ? storage.get(SPACE.atts, att.digest) : undefined;
-    out[name] =
+    const rendered: Attachment =
       data === undefined
         ? { content_type: att.content_type, revpos: att.revpos, digest: att.digest, length: att.length, stub: true }
         : { content_type: att.content_type, revpos: att.revpos, digest: att.digest, data };
+    if (mode.encodingInfo) addEncodingInfo(storage, att, rendered);
+    out[name] = rendered;
   }
   return out;
+}
+
+/** CouchDB puts `encoding` and `encoded_length` after the other members, for compressed attachments only. */
+function addEncodingInfo(storage: Storage, att: StoredAttachment, rendered: Attachment): void {
+  const encodedLength = encodedLengthOf(att, (digest) => storage.get(SPACE.atts, digest));
+  if (encodedLength === undefined) return;
+  rendered.encoding = 'gzip';
+  rendered.encoded_length = encodedLength;
 }

@@ -135,5 +135,6 @@ function changedDoc(
 ): Document {
   const conflicts = options.conflicts && record ? sortedLeaves(record.tree).slice(1).filter((l) => !l.deleted).map((l) => l.rev) : undefined;
   const body = record ? record.winnerBody : decodeRecordBody(text);
-  return buildDoc(storage, id, winner, deleted, body, { conflicts }, { inline: options.attachments === true });
+  const attachments = { inline: options.attachments === true, encodingInfo: options.att_encoding_info === true };
+  return buildDoc(storage, id, winner, deleted, body, { conflicts }, attachments);
 }

@@ -24,7 +24,11 @@ export function readDoc(storage: Storage, id: string, options: GetOptions): Docu
     if (text !== undefined) {
       const head = decodeRecordHead(text);
       const extras = options.local_seq ? { localSeq: head.seq } : undefined;
-      return buildDoc(storage, id, head.winner, false, decodeRecordBody(text), extras, { inline: options.attachments === true, sinceRevpos: 0 });
+      return buildDoc(storage, id, head.winner, false, decodeRecordBody(text), extras, {
+        inline: options.attachments === true,
+        sinceRevpos: 0,
+        encodingInfo: options.att_encoding_info === true,
+      });
     }
   }
   const record = loadRecord(storage, id);
@@ -158,12 +162,13 @@ function otherLeaves(record: DocRecord, deleted: boolean): string[] {
  * `atts_since`: attachments whose revpos is above the newest of the given revisions that the document knows
  * get data; the others stay stubs.
  */
-function attachmentMode(record: DocRecord, options: { attachments?: boolean; atts_since?: string[] }): AttachmentMode {
-  if (!options.attachments) return { inline: false };
+function attachmentMode(record: DocRecord, options: OpenRevsOptions): AttachmentMode {
+  const encodingInfo = options.att_encoding_info === true;
+  if (!options.attachments) return { inline: false, encodingInfo };
   let sinceRevpos = 0;
   for (const rev of options.atts_since ?? []) {
     const found = findRevision(record.tree, rev);
     if (found && found.pos > sinceRevpos) sinceRevpos = found.pos;
   }
-  return { inline: true, sinceRevpos };
+  return { inline: true, sinceRevpos, encodingInfo };
 }

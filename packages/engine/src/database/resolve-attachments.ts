@@ -1,5 +1,5 @@
 import { PreconditionFailedError } from '@settee/core';
-import { attachmentDigest, type StoredAttachments } from './attachment-meta.js';
+import { encodeAttachment, type StoredAttachment, type StoredAttachments } from './attachment-meta.js';
 import type { AttachmentInput } from './prepare-doc.js';
 
 /** A new revision's attachments, and the bytes that must be stored for them. */
@@ -32,8 +32,10 @@ export function resolveAttachments(
   const forHash: Array<{ name: string; contentType: string; digest: string }> = [];
   for (const input of inputs) {
     if (input.kind === 'data') {
-      const digest = attachmentDigest(input.data, input.contentType);
-      atts[input.name] = { content_type: input.contentType, revpos: newPos, digest, length: input.data.byteLength };
+      const { digest, encodedLength } = encodeAttachment(input.data, input.contentType);
+      const att: StoredAttachment = { content_type: input.contentType, revpos: newPos, digest, length: input.data.byteLength };
+      if (encodedLength !== undefined) att.encoded_length = encodedLength;
+      atts[input.name] = att;
       newData.set(digest, Buffer.from(input.data).toString('base64'));
       forHash.push({ name: input.name, contentType: input.contentType, digest });
       continue;

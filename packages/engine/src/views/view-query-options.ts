@@ -17,6 +17,8 @@ export interface ParsedViewQuery {
   readonly conflicts: boolean;
   /** With `include_docs`: attachment bodies inline (base64) instead of stubs. */
   readonly attachments: boolean;
+  /** With `include_docs`: compressed attachments carry `encoding` and `encoded_length`. */
+  readonly attEncodingInfo: boolean;
   /** Whether the answer is reduced (the view has a reduce and `reduce` is not false). */
   readonly reduce: boolean;
   /** Group key length: 0 for no grouping, Infinity for `group=true`. */
@@ -75,9 +77,9 @@ export function parseViewQuery(options: ViewQueryOptions, hasReduce: boolean, co
   const includeDocs = bool(options, 'include_docs') === true;
   const conflicts = bool(options, 'conflicts');
   const descending = bool(options, 'descending') === true;
-  // Accepted and checked, without effect on one node: rows are always sorted, attachments carry no encoding info.
+  // Accepted and checked, without effect on one node: rows are always sorted.
   bool(options, 'sorted');
-  bool(options, 'att_encoding_info');
+  const attEncodingInfo = bool(options, 'att_encoding_info') === true;
 
   if (group === false && groupLevelOption !== undefined && groupLevelOption > 0) {
     throw parseError("Can't specify group=false and group_level>0 at the same time");
@@ -124,6 +126,7 @@ export function parseViewQuery(options: ViewQueryOptions, hasReduce: boolean, co
     includeDocs,
     conflicts: conflicts === true,
     attachments: bool(options, 'attachments') === true,
+    attEncodingInfo,
     reduce,
     groupLevel,
     update,

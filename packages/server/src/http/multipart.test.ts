@@ -1,5 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { documentFromMultipart, documentToMultipart, jsonParts, parseMultipart } from './multipart.js';
+
+interface RecordedStep {
+  note?: string;
+  response?: { body?: unknown };
+}
+
+/** The body CouchDB 3.4.3 answered to `GET /db/doc?attachments=true` with `Accept: multipart/related`. */
+function recordedMultipart(): string {
+  const url = new URL('../../../../../shared/couchdb-reference/attachments.json', import.meta.url);
+  const steps = (JSON.parse(readFileSync(url, 'utf8')) as { steps: RecordedStep[] }).steps;
+  const step = steps.find((s) => s.note?.startsWith('GET /db/doc?attachments=true with Accept: multipart/related'));
+  if (typeof step?.response?.body !== 'string') throw new Error('recorded multipart step not found');
+  return step.response.body;
+}
 
 describe('multipart', () => {
   const bytes = Buffer.from([0, 13, 10, 45, 45, 255]);
@@ -28,6 +44,42 @@ describe('multipart', () => {
       digest: 'md5-x',
       data: bytes.toString('base64'),
     });
+  });
+
+  it('sends compressible attachments gzip-encoded, byte for byte as CouchDB does', () => {
+    const doc = {
+      _id: 'doc',
+      _rev: '3-3ff2dd5b965d279b9d6946b1fd45f1f2',
+      title: 'with attachments',
+      _attachments: {
+        'pixel.png': {
+          content_type: 'image/png',
+          revpos: 3,
+          digest: 'md5-s1ehnIdiTHxNExrutK5nfw==',
+          data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+        },
+        // With att_encoding_info the inline entry already carries the members; they are not repeated.
+        'hello.txt': { content_type: 'text/plain', revpos: 2, digest: 'md5-y4tCxhvMxmD2icAlq8bpQw==', data: 'SGVsbG8sIENvdWNoREIhCg==', encoding: 'gzip', encoded_length: 36 },
+      },
+    };
+    expect(documentToMultipart(doc, '<boundary2>').toString('latin1')).toBe(recordedMultipart());
+  });
+
+  it('reads parts sent with encoding gzip back to their plain bytes; refuses bad gzip and unknown encodings', () => {
+    const plain = Buffer.from('replicated text\n');
+    const bodyWith = (att: Record<string, unknown>, part: Buffer): Buffer =>
+      Buffer.concat([
+        Buffer.from(`--B\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ _id: 'd', _attachments: { 't.txt': att } })}\r\n`),
+        Buffer.from('--B\r\nContent-Disposition: attachment; filename="t.txt"\r\nContent-Encoding: gzip\r\n\r\n'),
+        part,
+        Buffer.from('\r\n--B--'),
+      ]);
+    const gz = gzipSync(plain, { level: 8 });
+    const att = { content_type: 'text/plain', revpos: 1, follows: true, length: plain.byteLength, encoding: 'gzip', encoded_length: gz.byteLength };
+    const parsed = documentFromMultipart(bodyWith(att, gz), 'multipart/related; boundary=B') as { _attachments: Record<string, unknown> };
+    expect(parsed._attachments['t.txt']).toStrictEqual({ content_type: 'text/plain', revpos: 1, data: plain.toString('base64') });
+    expect(() => documentFromMultipart(bodyWith(att, plain), 'multipart/related; boundary=B')).toThrow(/Invalid gzip data for attachment t.txt/);
+    expect(() => documentFromMultipart(bodyWith({ ...att, encoding: 'br' }, gz), 'multipart/related; boundary=B')).toThrow(/Unsupported attachment encoding/);
   });
 
   it('matches attachment parts by file name before order', () => {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { BadRequestError } from '@settee/core';
 import { parseJson } from './body.js';
+import { isCompressible } from './compressible.js';
 
 /** The boundary parameter of a multipart Content-Type. */
 export function boundaryOf(contentType: string): string | undefined {
@@ -78,10 +80,25 @@ export function documentFromMultipart(body: Buffer, contentType: string): unknow
   for (const [name, att] of following) {
     const part = byName.get(name) ?? unnamed.shift();
     if (part === undefined) throw new BadRequestError(`Missing attachment data for ${name}`);
-    const { follows: _follows, length: _length, encoded_length: _encoded, encoding: _encoding, ...meta } = att;
-    (atts as Record<string, unknown>)[name] = { ...meta, data: part.body.toString('base64') };
+    const { follows: _follows, length: _length, encoded_length: _encoded, encoding, ...meta } = att;
+    (atts as Record<string, unknown>)[name] = { ...meta, data: decodedPart(name, part, encoding).toString('base64') };
   }
   return doc;
+}
+
+/**
+ * A part's bytes as the attachment's data. CouchDB's replicator sends compressed attachments as they are stored,
+ * with `encoding: "gzip"` in the JSON (CouchDB goes by that, not by the part's headers): the engine wants the
+ * plain bytes, and recomputes the gzip it stores from them.
+ */
+function decodedPart(name: string, part: Part, encoding: unknown): Buffer {
+  if (encoding === undefined || encoding === 'identity') return part.body;
+  if (encoding !== 'gzip') throw new BadRequestError(`Unsupported attachment encoding for ${name}: ${String(encoding)}`);
+  try {
+    return gunzipSync(part.body);
+  } catch {
+    throw new BadRequestError(`Invalid gzip data for attachment ${name}`);
+  }
 }
 
 /** A fresh boundary. */
@@ -91,29 +108,37 @@ export function newBoundary(): string {
 
 /**
  * CouchDB's `multipart/related` form of a document with inline attachments: the JSON with `follows: true` stubs,
- * then one part per attachment with its bytes.
+ * then one part per attachment with its bytes. As CouchDB does, compressible types travel as their stored gzip
+ * (`Content-Encoding: gzip`, and `encoding`/`encoded_length` in the stub).
  */
 export function documentToMultipart(doc: Record<string, unknown>, boundary: string): Buffer {
   const atts = (doc['_attachments'] ?? {}) as Record<string, Record<string, unknown>>;
   const stubs: Record<string, unknown> = {};
-  const bodies: Array<{ name: string; type: string; bytes: Buffer }> = [];
+  const bodies: Array<{ name: string; type: string; bytes: Buffer; gzip: boolean }> = [];
   for (const [name, att] of Object.entries(atts)) {
     if (typeof att['data'] !== 'string') {
       stubs[name] = att;
       continue;
     }
-    const bytes = Buffer.from(att['data'], 'base64');
-    const { data: _data, ...meta } = att;
-    stubs[name] = { ...meta, length: bytes.byteLength, follows: true };
-    bodies.push({ name, type: String(att['content_type'] ?? 'application/octet-stream'), bytes });
+    const plain = Buffer.from(att['data'], 'base64');
+    const type = String(att['content_type'] ?? 'application/octet-stream');
+    const { data: _data, encoding: _encoding, encoded_length: _encodedLength, ...meta } = att;
+    // Level 8 is CouchDB's; zlib then gives the very bytes CouchDB stores.
+    const gzip = isCompressible(type);
+    const bytes = gzip ? gzipSync(plain, { level: 8 }) : plain;
+    stubs[name] = gzip
+      ? { ...meta, length: plain.byteLength, follows: true, encoding: 'gzip', encoded_length: bytes.byteLength }
+      : { ...meta, length: plain.byteLength, follows: true };
+    bodies.push({ name, type, bytes, gzip });
   }
   const chunks: Buffer[] = [
     Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ ...doc, _attachments: stubs })}`),
   ];
-  for (const { name, type, bytes } of bodies) {
+  for (const { name, type, bytes, gzip } of bodies) {
+    const encoding = gzip ? 'Content-Encoding: gzip\r\n' : '';
     chunks.push(
       Buffer.from(
-        `\r\n--${boundary}\r\nContent-Disposition: attachment; filename=${JSON.stringify(name)}\r\nContent-Type: ${type}\r\nContent-Length: ${bytes.byteLength}\r\n\r\n`,
+        `\r\n--${boundary}\r\nContent-Disposition: attachment; filename=${JSON.stringify(name)}\r\nContent-Type: ${type}\r\nContent-Length: ${bytes.byteLength}\r\n${encoding}\r\n`,
       ),
       bytes,
     );

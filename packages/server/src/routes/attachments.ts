@@ -1,6 +1,7 @@
 import { ConflictError, RangeNotSatisfiableError } from '@settee/core';
 import { requireDbAdmin } from '../auth/security.js';
 import { readBody } from '../http/body.js';
+import { isCompressible } from '../http/compressible.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery } from '../http/query.js';
@@ -27,12 +28,6 @@ function rangeOf(header: string | undefined, length: number): { start: number; e
     throw new RangeNotSatisfiableError('Requested range not satisfiable', { error: 'requested_range_not_satisfiable' });
   }
   return { start, end };
-}
-
-/** CouchDB's default `[attachments] compressible_types`. */
-function isCompressible(type: string): boolean {
-  const media = type.split(';')[0]?.trim().toLowerCase() ?? '';
-  return media.startsWith('text/') || media === 'application/javascript' || media === 'application/json' || media === 'application/xml';
 }
 
 async function getAttachment(ctx: RequestContext, target: DbTarget, docId: string, name: string): Promise<void> {
