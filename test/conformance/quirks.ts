@@ -17,6 +17,18 @@ const POUCHDB_SERVER = {
     differs: 'an inline attachment with neither data nor stub crashes the whole server process (binaryMd5 of undefined)',
     tests: ["attachments: rejects 'neither data nor stub' with 400 Invalid attachment data"],
   },
+  'no-attachment-encoding': {
+    differs: 'attachments are stored as they are, never gzip-compressed, so `att_encoding_info` adds no `encoding` or `encoded_length`',
+    tests: [
+      'attachments: adds encoding gzip and encoded_length (the gzip length) to compressed attachments only',
+      'attachments: compresses exactly the compressible types: text/*, JSON, JavaScript, XML (with parameters)',
+      'attachments: attachments: true with att_encoding_info inlines the plain data and adds the encoding members',
+      'attachments: a stub kept across revisions keeps its encoding members',
+      'attachments: open_revs, bulkGet, allDocs and changes with include_docs honour it',
+      'attachments: view rows with include_docs honour it',
+      'attachments: a replicated revision (new_edits: false with data) ends with the same encoding members',
+    ],
+  },
   'crashes-on-changes-filter-errors': {
     differs: 'a `_changes` request whose design-document or `_view` filter fails (missing design document, function or view) answers 404 "missing", then crashes the whole server process (an unhandled error event in pouchdb-changes-filter)',
     tests: [
@@ -357,6 +369,22 @@ const POUCHDB_SERVER = {
       'design-functions: streams rows through getRow/send with the headers given to start()',
       'design-functions: gets the view head and honours the view query',
       'design-functions: the index-posts list over view foo sends each row value as text/html',
+    ],
+  },
+  'no-partitions': {
+    differs: 'databases are never partitioned: `?partitioned=true` is ignored (no `props.partitioned`), any document id is accepted, and `/{db}/_partition/...` is a document path (404 or `only_multipart_accepted`)',
+    tests: [
+      'partitions: records props.partitioned and refuses an id without a partition (recorded)',
+      'partitions: partition info counts the partition only (recorded)',
+      'partitions: partition info counts deleted documents in doc_del_count',
+      'partitions: refuses ids without a valid partition on every write path and writes nothing',
+      'partitions: accepts partition:docid, _design/ and _local/ ids; reading an id without a partition is refused',
+      'partitions: allDocs in a partition lists its ids only, with key, ranges, limit, skip and descending',
+      'partitions: allDocs in a partition with keys answers a row per key',
+      'partitions: find in a partition returns its documents only, with and without a partitioned index',
+      'partitions: explain shows the partition; partitioned indexes serve partition queries, global ones global queries',
+      'partitions: a partitioned view answers per partition: rows, keys, ranges, limit, skip, descending and reduce',
+      'partitions: answers CouchDB errors: scope mismatches, bad partition names, a database that is not partitioned',
     ],
   },
   'view-collation': {

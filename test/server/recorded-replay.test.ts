@@ -18,12 +18,7 @@ const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
     'GET /_node/_local/_config': 'no configuration API',
   },
   'databases.json': {
-    'PUT /partdb/nocolon': 'the engine does not enforce partition:id in partitioned databases yet',
-    'GET /partdb/_partition/p1': '/_partition endpoints are not served yet',
     'PUT /db/_revs_limit with a non-number': "CouchDB's 500 function_clause is a crash; the engine answers 400 bad_request",
-  },
-  'attachments.json': {
-    'GET /db/doc?att_encoding_info=true': 'attachments are stored uncompressed, so there is no encoding to report',
   },
   'bulk.json': {
     'POST /db/_bulk_get with "docs" not an array': "CouchDB's 500 function_clause is a crash; 400 bad_request here",

@@ -41,11 +41,13 @@ import type {
   ViewQueryOptions,
   ViewResponse,
   WriteContextOptions,
+  PartitionAdapter,
+  PartitionInfo,
 } from '@settee/core';
 import { changesRequest } from './changes-request.js';
 import { callDesignFunction } from './design-requests.js';
 import { withoutUserCtx } from './views-options.js';
-import { copyDoc, getIfNoneMatch, headDoc, postMango, queryView, type PartitionInfo } from './database-extras.js';
+import { copyDoc, getIfNoneMatch, headDoc, postMango, queryView } from './database-extras.js';
 import type { ConditionalGet, CopyOptions } from './extras-types.js';
 import type { HttpClient } from './http-client.js';
 import {
@@ -429,7 +431,7 @@ export class HttpDatabase implements DatabaseAdapter {
 }
 
 /** One partition of a partitioned database: its info, `_all_docs`, `_find`, `_explain` and views. */
-export class HttpPartition {
+export class HttpPartition implements PartitionAdapter {
   readonly #client: HttpClient;
   readonly #path: string;
 
@@ -442,11 +444,15 @@ export class HttpPartition {
     return this.#client.json({ method: 'GET', path: this.#path, ...callSpec(call) });
   }
 
-  allDocs(options: Omit<AllDocsOptions, 'keys'> = {}, call?: CallOptions): Promise<AllDocsResponse> {
+  /** GET with query parameters, or POST when `keys` is given (it may be long). */
+  allDocs(options: AllDocsOptions = {}, call?: CallOptions): Promise<AllDocsResponse> {
+    const { keys, ...query } = options;
     return this.#client.json({
-      method: 'GET',
+      method: keys === undefined ? 'GET' : 'POST',
       path: joinPath(this.#path, '_all_docs'),
-      query: options as Query,
+      query: query as Query,
+      ...(keys === undefined ? {} : { json: { keys } }),
+      idempotent: true,
       ...callSpec(call),
     });
   }

@@ -31,6 +31,7 @@ import type {
   IndexListResponse,
 } from './find.js';
 import type { DbInfo, OkResponse, SecurityObject } from './info.js';
+import type { PartitionAdapter } from './partition.js';
 import type {
   DesignRequest,
   DesignResponse,
@@ -55,6 +56,9 @@ import type {
  *   generation, then the greatest hash; other live leaves are `_conflicts`, deleted ones `_deleted_conflicts`.
  * - Ids starting with `_` are refused (`illegal_docid`) except `_design/...` and `_local/...`. Unknown top-level
  *   `_` members are refused with `doc_validation`.
+ * - In a database created with `partitioned: true`, other ids must be `partition:docid` (400 `illegal_docid` "Doc id
+ *   must be of form partition:id", or `illegal_partition`) on every write path, and reads refuse ids without a colon;
+ *   see {@link PartitionAdapter}.
  * - `_local/...` documents have no revision history or MVCC (revs `0-N`), never appear in `allDocs` or the
  *   changes feed, and are not counted in `info()`.
  * - Each committed write gets a new update sequence; the changes feed lists each document once, at its latest
@@ -200,4 +204,10 @@ export interface DatabaseAdapter {
 
   /** Removes revisions entirely, as if never written (CouchDB's `_purge`). */
   purge(request: Record<string, string[]>): Promise<{ purge_seq: string | number | null; purged: Record<string, string[]> }>;
+
+  /**
+   * One partition of a partitioned database (CouchDB's `/{db}/_partition/{name}`). Creating the handle checks
+   * nothing; its calls reject as CouchDB does when the database is not partitioned or the name is not valid.
+   */
+  partition(name: string): PartitionAdapter;
 }

@@ -47,6 +47,7 @@ import {
   type ViewResponse,
   type WriteContextOptions,
   type UserContext,
+  type PartitionAdapter,
 } from '@settee/core';
 import type { Observable } from 'rxjs';
 import { createIndex, deleteIndex, listIndexes } from '../find/manage-indexes.js';
@@ -59,6 +60,9 @@ import type { CommitSignal } from './commit-signal.js';
 import { compactDatabase } from './compact.js';
 import { externalSize, metaOp, type DbContext } from './db-context.js';
 import { assertDocId, isLocalId } from './doc-ids.js';
+import { EnginePartition } from './partition.js';
+import { bulkGetPartitioned } from './partition-bulk-get.js';
+import { assertPartitionedDocId, assertReadablePartitionedId, generatedIdRefused } from './partition-ids.js';
 import { liveChanges } from './live-changes.js';
 import { loadRecord } from './load-record.js';
 import { listLocalDocs, readLocalDoc } from './local-docs.js';
@@ -129,6 +133,7 @@ export class EngineDatabase implements DatabaseAdapter {
   async get<T extends object = JsonObject>(id: string, options: GetOptions = {}): Promise<Document<T>> {
     const ctx = this.ctx;
     assertReadableId(id);
+    checkReadId(ctx, id);
     if (isLocalId(id)) return readLocalDoc(ctx.storage, id, options.revs === true) as Document<T>;
     return readDoc(ctx.storage, id, options) as Document<T>;
   }
@@ -136,6 +141,7 @@ export class EngineDatabase implements DatabaseAdapter {
   async getOpenRevs(id: string, revs: 'all' | string[], options: OpenRevsOptions = {}): Promise<OpenRevsEntry[]> {
     const ctx = this.ctx;
     assertReadableId(id);
+    checkReadId(ctx, id);
     if (revs !== 'all' && (!Array.isArray(revs) || !revs.every((r) => typeof r === 'string'))) {
       throw new BadRequestError('`open_revs` must be "all" or a list of revisions');
     }
@@ -144,16 +150,19 @@ export class EngineDatabase implements DatabaseAdapter {
 
   async put<T extends object = JsonObject>(doc: DocumentInput<T> & { _id: string }, options: PutOptions = {}): Promise<WriteResult> {
     if (!isJsonObject(doc)) throw new BadRequestError('Document must be a JSON object');
-    return this.writeOne(prepareWithRev(doc, options.rev, doc._id), options.new_edits !== false, options.userCtx);
+    const prepared = prepareWithRev(doc, options.rev, doc._id);
+    return this.writeOne(checkWriteIds(this.ctx, [prepared])[0]!, options.new_edits !== false, options.userCtx);
   }
 
   async post<T extends object = JsonObject>(doc: DocumentInput<T>, options: PutOptions = {}): Promise<WriteResult> {
-    return this.writeOne(prepareWithRev(doc, options.rev, undefined), options.new_edits !== false, options.userCtx);
+    const prepared = prepareWithRev(doc, options.rev, undefined);
+    return this.writeOne(checkWriteIds(this.ctx, [prepared])[0]!, options.new_edits !== false, options.userCtx);
   }
 
   async remove(id: string, rev: string, options: WriteContextOptions = {}): Promise<WriteResult> {
     const ctx = this.ctx;
     assertDocId(id);
+    checkWriteId(ctx, id);
     if (typeof rev !== 'string') throw new ConflictError('Document update conflict.', { id });
     if (!isLocalId(id)) {
       // CouchDB reads the document first: deleting a missing or deleted one is a 404, not a conflict.
@@ -169,7 +178,7 @@ export class EngineDatabase implements DatabaseAdapter {
     const ctx = this.ctx;
     if (!Array.isArray(docs)) throw new BadRequestError('`docs` parameter must be an array.');
     // Every document is validated before anything is written: one bad document fails the whole request.
-    const prepared = docs.map((doc: unknown) => prepareDoc(doc));
+    const prepared = checkWriteIds(ctx, docs.map((doc: unknown) => prepareDoc(doc)));
     const newEdits = options.new_edits !== false;
     if (!newEdits) {
       for (const doc of prepared) {
@@ -190,6 +199,7 @@ export class EngineDatabase implements DatabaseAdapter {
   async bulkGet(docs: readonly BulkGetRequest[], options: BulkGetOptions = {}): Promise<BulkGetResponse> {
     const ctx = this.ctx;
     if (!Array.isArray(docs)) throw new BadRequestError("Missing JSON list of 'docs'.");
+    if (ctx.partitioned === true) return bulkGetPartitioned(ctx.storage, docs, options);
     return readBulkGet(ctx.storage, docs, options);
   }
 
@@ -240,6 +250,7 @@ export class EngineDatabase implements DatabaseAdapter {
   async getAttachment(docId: string, name: string, options: GetAttachmentOptions = {}): Promise<AttachmentData> {
     const ctx = this.ctx;
     assertReadableId(docId);
+    checkReadId(ctx, docId);
     return readAttachment(ctx, docId, name, options);
   }
 
@@ -253,6 +264,7 @@ export class EngineDatabase implements DatabaseAdapter {
   ): Promise<WriteResult> {
     const ctx = this.ctx;
     assertDocId(docId);
+    checkWriteId(ctx, docId);
     if (!(data instanceof Uint8Array)) throw new BadRequestError('Attachment data must be a Uint8Array');
     return writeAttachment(ctx, docId, name, data, contentType, rev, options.userCtx);
   }
@@ -260,6 +272,7 @@ export class EngineDatabase implements DatabaseAdapter {
   async removeAttachment(docId: string, name: string, rev: string, options: WriteContextOptions = {}): Promise<WriteResult> {
     const ctx = this.ctx;
     assertDocId(docId);
+    checkWriteId(ctx, docId);
     if (typeof rev !== 'string') throw new ConflictError('Document update conflict.', { id: docId });
     return deleteAttachment(ctx, docId, name, rev, options.userCtx);
   }
@@ -344,8 +357,16 @@ export class EngineDatabase implements DatabaseAdapter {
   }
 
   async purge(request: Record<string, string[]>): Promise<{ purge_seq: null; purged: Record<string, string[]> }> {
-    return { purge_seq: null, purged: purgeDocs(this.ctx, request) };
+    const ctx = this.ctx;
+    if (isJsonObject(request)) Object.keys(request).forEach((id) => checkWriteId(ctx, id));
+    return { purge_seq: null, purged: purgeDocs(ctx, request) };
   }
+
+  /** One partition of this database (see {@link PartitionAdapter}); its calls check the name and the database. */
+  partition(name: string): PartitionAdapter {
+    return new EnginePartition(this, name, () => this.open);
+  }
+
 
   private writeOne(doc: PreparedDoc, newEdits: boolean, userCtx?: UserContext): WriteResult {
     const ctx = this.ctx;
@@ -373,6 +394,26 @@ function prepareWithRev(doc: object, rev: string | undefined, id: string | undef
   return prepareDoc(merged, id);
 }
 
+/** In a partitioned database, writes need `partition:docid` ids (or `_design/`, `_local/`); nothing is written otherwise. */
+function checkWriteIds(ctx: DbContext, docs: PreparedDoc[]): PreparedDoc[] {
+  if (ctx.partitioned !== true) return docs;
+  for (const doc of docs) {
+    if (doc.id === undefined) throw generatedIdRefused();
+    assertPartitionedDocId(doc.id);
+  }
+  return docs;
+}
+
+/** The partitioned database's id rule for a write of `id` (see partition-ids.ts). */
+function checkWriteId(ctx: DbContext, id: string): void {
+  if (ctx.partitioned === true) assertPartitionedDocId(id);
+}
+
+/** Reads of a partitioned database refuse ids without a partition, as CouchDB's shard lookup does. */
+function checkReadId(ctx: DbContext, id: string): void {
+  if (ctx.partitioned === true) assertReadablePartitionedId(id);
+}
+
 /** Reads take any id a document could have, with the same message as writes for obviously wrong ones. */
 function assertReadableId(id: unknown): asserts id is string {
   if (typeof id !== 'string' || id === '') {
@@ -388,7 +429,7 @@ function checkListingOptions(options: AllDocsOptions): void {
       throw new BadRequestError(`Invalid value for positive integer: "${String(value)}"`, { error: 'query_parse_error' });
     }
   }
-  for (const name of ['descending', 'include_docs', 'inclusive_end', 'conflicts', 'attachments', 'update_seq'] as const) {
+  for (const name of ['descending', 'include_docs', 'inclusive_end', 'conflicts', 'attachments', 'att_encoding_info', 'update_seq'] as const) {
     const value: unknown = options[name];
     if (value !== undefined && typeof value !== 'boolean') {
       throw new BadRequestError(`Invalid boolean parameter: "${String(value)}"`, { error: 'query_parse_error' });

@@ -19,6 +19,8 @@ import { ALL_DOCS, ddocName, namedIndexes, type QueryPlan } from './query-plan.j
 import { idBounds, jsonBounds } from './scan-bounds.js';
 import { selectorFields } from './selector-fields.js';
 import { readTopLevelFields } from './top-level-fields.js';
+import { inPartition, partitionRange } from '../database/partition-ids.js';
+import { compareUtf8 } from '../storage/compare-utf8.js';
 
 /** Above this many documents examined per result, CouchDB warns (mango `index_scan_warning_threshold`). */
 const SCAN_WARNING_RATIO = 10;
@@ -52,7 +54,10 @@ export function executeFind(ctx: DbContext, registry: IndexRegistry, plan: Query
   let last: BookmarkPosition | undefined;
 
   /** One row of the scan; false stops it. */
+  const { partition } = options;
   const visit = (key: JsonValue, id: string, load: () => JsonObject | undefined): boolean => {
+    // A partition query sees only the partition's rows (CouchDB's partitioned indexes hold nothing else).
+    if (partition !== '' && !inPartition(id, partition)) return true;
     stats.keys++;
     const doc = load();
     if (doc === undefined || !predicate(doc)) return true;
@@ -212,7 +217,7 @@ function scanAllDocs(
   read: DocumentReader,
   visit: Visit,
 ): void {
-  const bounds = storageRange(range);
+  const bounds = scopedRange(storageRange(range), plan.options.partition);
   if (bounds === undefined) return;
   const reverse = plan.direction === 'rev';
   let cursor = from === undefined ? undefined : typeof from.key === 'string' ? from.key : from.id;
@@ -251,6 +256,19 @@ function storageRange(range: FieldRange): KeyRange | undefined {
   if (typeof high === 'string') bounds.lte = high;
   else if (high !== MAX_KEY && collate(high, '') < 0) return undefined;
   return bounds;
+}
+
+/** Narrows an `_all_docs` scan to the partition's ids (`partition:` .. `partition;`), when the query has one. */
+function scopedRange(bounds: KeyRange | undefined, partition: string): KeyRange | undefined {
+  if (bounds === undefined || partition === '') return bounds;
+  const { gte: low, lt: high } = partitionRange(partition);
+  const scoped: KeyRange = { ...bounds };
+  if (scoped.gte === undefined || compareUtf8(scoped.gte, low) < 0) scoped.gte = low;
+  if (scoped.lte === undefined || compareUtf8(scoped.lte, high) >= 0) {
+    delete scoped.lte;
+    scoped.lt = high;
+  }
+  return scoped;
 }
 
 /** CouchDB's warnings: `use_index` not honoured, no index used, many documents read per result. */

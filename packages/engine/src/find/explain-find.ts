@@ -17,7 +17,8 @@ export function explainFind(dbName: string, partitioned: boolean, plan: QueryPla
   const response: ExplainResponse = {
     dbname: dbName,
     index: plan.index === undefined ? null : infoOf(plan.index),
-    partitioned,
+    // mango_idx:partitioned of the chosen index; `_all_docs` follows the database.
+    partitioned: plan.index === undefined || plan.index === ALL_DOCS ? partitioned : plan.index.partitioned,
     selector: options.selector,
     opts: explainOptions(plan),
     limit: options.limit,
@@ -71,7 +72,7 @@ function mrargs(plan: QueryPlan): ExplainMrArgs {
     include_docs: !plan.covering && options.r <= 1,
     view_type: 'map',
     reduce: false,
-    partition: null,
+    partition: options.partition === '' ? null : options.partition,
     // A descending scan starts at the upper end.
     start_key: reverse ? end : start,
     end_key: reverse ? start : end,

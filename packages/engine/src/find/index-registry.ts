@@ -37,8 +37,12 @@ export class IndexRegistry {
   private definitions: readonly JsonIndex[];
   private readonly loaded = new Map<string, SortedEntries>();
 
-  constructor(private readonly storage: Storage) {
-    this.definitions = readDefinitions(storage);
+  constructor(
+    private readonly storage: Storage,
+    /** The database is partitioned: its indexes are, unless their design document says otherwise. */
+    readonly partitionedDb = false,
+  ) {
+    this.definitions = readDefinitions(storage, partitionedDb);
   }
 
   /** Every JSON index, ordered by design document id then name (as CouchDB lists them). */
@@ -85,16 +89,16 @@ const registries = new WeakMap<DbContext, IndexRegistry>();
 export function indexRegistry(ctx: DbContext): IndexRegistry {
   let registry = registries.get(ctx);
   if (registry === undefined) {
-    registry = new IndexRegistry(ctx.storage);
+    registry = new IndexRegistry(ctx.storage, ctx.partitioned === true);
     registries.set(ctx, registry);
   }
   return registry;
 }
 
-function readDefinitions(storage: Storage): JsonIndex[] {
+function readDefinitions(storage: Storage, partitionedDb: boolean): JsonIndex[] {
   const indexes: JsonIndex[] = [];
   for (const [id, text] of storage.range(SPACE.docs, DESIGN_RANGE)) {
-    indexes.push(...indexesOfDesignDoc(id, JSON.parse(decodeRecordBody(text).body) as JsonObject));
+    indexes.push(...indexesOfDesignDoc(id, JSON.parse(decodeRecordBody(text).body) as JsonObject, partitionedDb));
   }
   return sortIndexes(indexes);
 }

@@ -42,14 +42,16 @@ export function columnNames(index: JsonIndex): string[] {
 }
 
 /**
- * The JSON indexes a design document defines. Like CouchDB, only `language: "query"` documents count, and a view
+ * The JSON indexes a design document defines (`partitionedDb`: the database's default for `options.partitioned`). Like CouchDB, only `language: "query"` documents count, and a view
  * that is not a valid index definition (no `map.fields` object, no `options` object, a bad partial filter) is
  * skipped rather than failing the whole document.
  */
-export function indexesOfDesignDoc(id: string, body: JsonObject): JsonIndex[] {
+export function indexesOfDesignDoc(id: string, body: JsonObject, partitionedDb = false): JsonIndex[] {
   if (body['language'] !== 'query' || !isJsonObject(body['views'])) return [];
   const options = body['options'];
-  const partitioned = isJsonObject(options) && options['partitioned'] === true;
+  // In a partitioned database an index is partitioned unless its design document says otherwise.
+  const explicit = isJsonObject(options) ? options['partitioned'] : undefined;
+  const partitioned = typeof explicit === 'boolean' ? explicit : partitionedDb;
   const indexes: JsonIndex[] = [];
   for (const [name, view] of Object.entries(body['views'])) {
     const index = readView(id, name, view, partitioned);

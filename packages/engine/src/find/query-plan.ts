@@ -18,7 +18,7 @@ export interface PlanTrace {
   readonly all: readonly AnyIndex[];
   /** Not partial, or named by `use_index`. */
   readonly global: ReadonlySet<AnyIndex>;
-  /** Of those, the ones in the query's scope (not partitioned). */
+  /** Of those, the ones in the query's scope: partitioned ones for a partition query, global ones otherwise. */
   readonly inScope: ReadonlySet<AnyIndex>;
   /** Why each in-scope index cannot serve the query (absent: it can). */
   readonly reasons: ReadonlyMap<AnyIndex, UnusableReason>;
@@ -65,7 +65,8 @@ export function planQuery(jsonIndexes: readonly JsonIndex[], options: FindOption
   const all: AnyIndex[] = [ALL_DOCS, ...jsonIndexes];
   const named = new Set(namedIndexes(all, options.useIndex));
   const global = new Set(all.filter((index) => index === ALL_DOCS || index.partialFilter === undefined || named.has(index)));
-  const inScope = new Set([...global].filter((index) => index === ALL_DOCS || !index.partitioned));
+  const partitionQuery = options.partition !== '';
+  const inScope = new Set([...global].filter((index) => index === ALL_DOCS || index.partitioned === partitionQuery));
   const sortFields = options.sort.map((s) => s.field);
   const reasons = new Map<AnyIndex, UnusableReason>();
   for (const index of inScope) {

@@ -40,7 +40,7 @@ export function stageIndexUpdates(ctx: DbContext, changes: readonly IndexedDocCh
   if (changes.length === 0) return nothing;
   const registry = indexRegistry(ctx);
   const before = registry.indexes;
-  const after = changes.some((change) => change.id.startsWith(DESIGN_PREFIX)) ? definitionsAfter(before, changes) : before;
+  const after = changes.some((change) => change.id.startsWith(DESIGN_PREFIX)) ? definitionsAfter(before, changes, ctx.partitioned === true) : before;
   if (before.length === 0 && after.length === 0) return nothing;
 
   const beforeTags = new Set(before.map((index) => index.tag));
@@ -64,12 +64,12 @@ export function stageIndexUpdates(ctx: DbContext, changes: readonly IndexedDocCh
 }
 
 /** The index definitions once the batch's design document changes are applied. */
-function definitionsAfter(before: readonly JsonIndex[], changes: readonly IndexedDocChange[]): JsonIndex[] {
+function definitionsAfter(before: readonly JsonIndex[], changes: readonly IndexedDocChange[], partitionedDb: boolean): JsonIndex[] {
   const changedDesigns = new Map(changes.filter((c) => c.id.startsWith(DESIGN_PREFIX)).map((c) => [c.id, c] as const));
   const next = before.filter((index) => !changedDesigns.has(index.ddoc));
   for (const [id, change] of changedDesigns) {
     if (change.after === undefined || change.after.deleted) continue;
-    next.push(...indexesOfDesignDoc(id, JSON.parse(change.after.body) as JsonObject));
+    next.push(...indexesOfDesignDoc(id, JSON.parse(change.after.body) as JsonObject, partitionedDb));
   }
   // Rows are kept by tag: a view edited without changing what it indexes (a direction, its options) keeps them.
   return sortIndexes(next);

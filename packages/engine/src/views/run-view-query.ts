@@ -18,6 +18,7 @@ import { viewGroupOf, type ViewDefinition, type ViewGroup } from './view-group.j
 import type { ViewIndex } from './view-index.js';
 import { parseViewQuery, type ParsedViewQuery } from './view-query-options.js';
 import { viewIndexFor } from './view-registry.js';
+import { checkPartitionScope, isPartitionedDesign, partitionQueryLimit, partitionRows } from './partition-scope.js';
 
 /** A view of a design document, ready to query. */
 export interface ResolvedView {
@@ -55,12 +56,21 @@ export function preparedIndex(ctx: DbContext, resolved: ResolvedView, update: Pa
   return index;
 }
 
-/** CouchDB's `_view` query on the engine. */
-export function runViewQuery(ctx: DbContext, ddocName: string, name: string, options: ViewQueryOptions): ViewResponse {
+/**
+ * CouchDB's `_view` query on the engine; with `partition`, within one partition of a partitioned view. A
+ * partitioned view (in a partitioned database) must be queried with a partition, a global one without.
+ */
+export function runViewQuery(ctx: DbContext, ddocName: string, name: string, options: ViewQueryOptions, partition?: string): ViewResponse {
   const resolved = resolveView(ctx, ddocName, name);
-  const query = parseViewQuery(options, resolved.view.reduce !== undefined, keyOrder(resolved.view.collation));
+  const partitioned = isPartitionedDesign(ctx, resolved.ddoc.doc);
+  // The partition limit is applied before the other checks, whether or not the query names a partition.
+  const checked = partitioned ? { ...options, limit: partitionQueryLimit(options.limit) } : options;
+  const query = parseViewQuery(checked, resolved.view.reduce !== undefined, keyOrder(resolved.view.collation));
+  checkPartitionScope(partitioned, partition);
   const index = preparedIndex(ctx, resolved, query.update);
-  const rows = index.views[resolved.slot]!;
+  const all = index.views[resolved.slot]!;
+  const scoped = partition === undefined ? undefined : partitionRows(all, partition, resolved.view.collation);
+  const rows = scoped?.rows ?? all;
   const seq = query.updateSeq ? { update_seq: String(index.seq) } : {};
   if (query.reduce) {
     const reduced = reduceRows(resolved.ddoc, resolved.view.reduce!, rangesOf(rows, query), query, rows.compareKeys);
@@ -80,10 +90,12 @@ export function runViewQuery(ctx: DbContext, ddocName: string, name: string, opt
     }
   }
   const first = ranges[0];
-  const offset = (first ? first.offset : 0) + (query.skip - toSkip);
+  // Rows of the partitions on the scan's near side come before this partition's.
+  const outside = scoped === undefined ? 0 : query.descending ? scoped.after : scoped.before;
+  const offset = outside + (first ? first.offset : 0) + (query.skip - toSkip);
   return {
-    total_rows: rows.size,
-    offset: Math.min(offset, rows.size),
+    total_rows: all.size,
+    offset: Math.min(offset, all.size),
     ...seq,
     rows: selected.map((row) => outputRow(ctx, row, query)),
   };
@@ -156,6 +168,7 @@ function includedDoc(ctx: DbContext, row: MapRow, query: ParsedViewQuery): Docum
       ...(rev === undefined ? {} : { rev }),
       ...(query.conflicts ? { conflicts: true } : {}),
       ...(query.attachments ? { attachments: true } : {}),
+      ...(query.attEncodingInfo ? { att_encoding_info: true } : {}),
     });
   } catch (error) {
     if (error instanceof SetteeError && error.status === 404) return null;

@@ -27,6 +27,7 @@ import { DESIGN_ENDPOINTS, designEndpoint } from './design.js';
 import { userContextOf } from './design-user-ctx.js';
 import { documentRoute, postDoc } from './documents.js';
 import { explainRoute, findRoute, indexRoute } from './find.js';
+import { partitionRoute } from './partition.js';
 import { seenInUsersDb, usersBulkDocs, usersDbRoute } from './users-db.js';
 import { usersDbPreflight } from '../auth/users-access.js';
 
@@ -122,6 +123,8 @@ export async function databaseRoute(ctx: RequestContext): Promise<void> {
       return ensureFullCommit(ctx);
     case '_purge':
       return purge(ctx, target);
+    case '_partition':
+      return partitionRoute(ctx, target, rest);
     case '_local': {
       const [localId, ...attachment] = rest;
       if (localId === undefined) throw new NotFoundError('missing');
