@@ -51,6 +51,16 @@ const ids = (rows: readonly object[]): Array<string | undefined> => rows.map((ro
 describe.each(backends)('partitions [$name]', (backend) => {
   const h = useBackend(backend);
 
+  it('refuses a partitioned flag other than true or false, and partitioning a system database', async () => {
+    const name = h.dbName('badflag');
+    await expectCouchError(h.server.createDb(name, { partitioned: 'tru' as unknown as boolean }), BadRequestError, 400, 'bad_request', 'Invalid `partitioned` parameter');
+    await expectCouchError(h.server.createDb('_replicator', { partitioned: true }), BadRequestError, 400, 'bad_request', 'Cannot partition a system database');
+    await expect(h.server.db(name).info()).rejects.toMatchObject({ status: 404 });
+    // `false` is a plain database.
+    await h.server.createDb(h.track(name), { partitioned: false });
+    expect((await h.server.db(name).info()).props).toStrictEqual({});
+  });
+
   it('records props.partitioned and refuses an id without a partition (recorded)', async () => {
     const db = await partitionedDb(h);
     expect((await db.info()).props).toStrictEqual({ partitioned: true });

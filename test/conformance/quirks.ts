@@ -374,6 +374,7 @@ const POUCHDB_SERVER = {
   'no-partitions': {
     differs: 'databases are never partitioned: `?partitioned=true` is ignored (no `props.partitioned`), any document id is accepted, and `/{db}/_partition/...` is a document path (404 or `only_multipart_accepted`)',
     tests: [
+      'partitions: refuses a partitioned flag other than true or false, and partitioning a system database',
       'partitions: records props.partitioned and refuses an id without a partition (recorded)',
       'partitions: partition info counts the partition only (recorded)',
       'partitions: partition info counts deleted documents in doc_del_count',

@@ -126,6 +126,7 @@ export class Engine implements ServerAdapter {
 
   async createDb(name: string, options: CreateDbOptions = {}): Promise<OkResponse> {
     this.assertOpen();
+    assertPartitionedOption(name, options.partitioned);
     assertDatabaseName(name);
     const q = options.q ?? 2;
     if (!Number.isInteger(q) || q < 1) throw new BadRequestError('The `q` value should be a positive integer.');
@@ -194,5 +195,16 @@ export class Engine implements ServerAdapter {
     const open: OpenDatabase = { ctx, signal, props };
     this.opened.set(name, open);
     return open;
+  }
+}
+
+/**
+ * chttpd_db:parse_partitioned_opt, which CouchDB runs before it looks at the name: only `true` or `false`, and no
+ * partitioned system database (`_users`, `_replicator`, `<prefix>/_replicator`...).
+ */
+export function assertPartitionedOption(name: string, partitioned: unknown): void {
+  if (partitioned !== undefined && typeof partitioned !== 'boolean') throw new BadRequestError('Invalid `partitioned` parameter');
+  if (partitioned === true && typeof name === 'string' && (name.split('/').at(-1) ?? '').startsWith('_')) {
+    throw new BadRequestError('Cannot partition a system database');
   }
 }

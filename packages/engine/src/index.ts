@@ -1,4 +1,4 @@
-export { createEngine, Engine, type EngineCommonOptions, type EngineOptions } from './engine.js';
+export { assertPartitionedOption, createEngine, Engine, type EngineCommonOptions, type EngineOptions } from './engine.js';
 export {
   MemoryStorage,
   MemoryStorageProvider,

@@ -12,6 +12,7 @@ import {
   type JsonObject,
   type SecurityObject,
 } from '@settee/core';
+import { assertPartitionedOption } from '@settee/engine';
 import { ADMIN_ONLY, dbRole, requireDbAdmin, requireServerAdmin } from '../auth/security.js';
 import { isObject, readJson, readJsonTyped } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
@@ -38,13 +39,16 @@ async function databaseItself(ctx: RequestContext, name: string, engineName: str
   const query = parseQuery(ctx.rawQuery);
   if (ctx.method === 'PUT') {
     requireServerAdmin(ctx.user);
+    // CouchDB checks `partitioned` before the name, so `_users?partitioned=true` is refused for being a system database.
+    assertPartitionedOption(name, query['partitioned']);
     if (engineName !== name) {
       throw new PreconditionFailedError('The database could not be created, the file already exists.', { error: 'file_exists' });
     }
     const options: CreateDbOptions = {};
     if (query['q'] !== undefined) options.q = query['q'] as number;
     if (query['n'] !== undefined) options.n = query['n'] as number;
-    if (query['partitioned'] === true) options.partitioned = true;
+    // Only `true` and `false` are accepted; anything else is CouchDB's 400 (the engine says which).
+    if (query['partitioned'] !== undefined) options.partitioned = query['partitioned'] as boolean;
     await ctx.engine.createDb(engineName, options);
     // CouchDB 3's default_security = admin_only, until someone PUTs a _security object.
     await ctx.engine.db(engineName).putSecurity(ADMIN_ONLY);
