@@ -99,10 +99,3 @@ export function postMango<T>(client: HttpClient, basePath: string, endpoint: '_f
   return client.json({ method: 'POST', path: joinPath(basePath, endpoint), json: request, idempotent: true, ...callSpec(call) });
 }
 
-/** The partition's info, as `GET /{db}/_partition/{p}`. */
-export interface PartitionInfo extends JsonObject {
-  db_name: string;
-  partition: string;
-  doc_count: number;
-  doc_del_count: number;
-}

@@ -1,7 +1,8 @@
 // The public API shared by every entry point; only the default transport differs between them.
 export { HttpServer, type DefaultTransport } from './http-server.js';
 export { HttpDatabase, HttpPartition } from './http-database.js';
-export type { PartitionInfo } from './database-extras.js';
+// Core's type, kept here for code that imported it from this package.
+export type { PartitionInfo } from '@settee/core';
 export { InvalidResponseError, NetworkError, RequestTimeoutError, UnsupportedFeedError } from './http-errors.js';
 export type { CallOptions, HttpAdapterOptions, HttpAuth, HttpFeedOptions, HttpRetryOptions } from './options.js';
 export type * from './extras-types.js';
