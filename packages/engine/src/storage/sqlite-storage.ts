@@ -71,8 +71,11 @@ const LIMIT = 32;
  */
 export class SqliteStorage implements Storage {
   private db: Database.Database | undefined;
-  /** Tables that exist in the file; a space without one is empty and reads never create it. */
-  private readonly tables = new Set<string>();
+  /**
+   * Tables that exist in the file, shared by every handle of the file in this process (so one sees the tables
+   * another created); a space without one is empty and reads never create it.
+   */
+  private readonly tables: Set<string>;
   private readonly spaces = new Map<string, SpaceStatements>();
   private readonly pageCount: Database.Statement<[], number>;
   private readonly pageSize: number;
@@ -88,6 +91,7 @@ export class SqliteStorage implements Storage {
     const synchronous = checkSynchronous(options.synchronous);
     const checkpointPages = checkCheckpointPages(options.walAutocheckpointPages);
     const db = new Database(file, { fileMustExist: options.create !== true });
+    this.tables = acquireTables(file);
     try {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new Error(`SQLite refused WAL journal mode for ${file} (got ${String(mode)})`);
@@ -101,11 +105,14 @@ export class SqliteStorage implements Storage {
       // The OS page cache holds the file anyway; a small private cache keeps each open database's memory small.
       db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
       const names = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+      // What the file holds now (a database destroyed and created again under the same path starts empty).
+      this.tables.clear();
       for (const name of names) this.tables.add(name);
       this.pageCount = db.prepare<[], number>('PRAGMA page_count').pluck();
       this.pageSize = Number(db.pragma('page_size', { simple: true }));
     } catch (error) {
       db.close();
+      releaseTables(file);
       throw error;
     }
     this.db = db;
@@ -120,6 +127,7 @@ export class SqliteStorage implements Storage {
     } catch (error) {
       this.db = undefined;
       db.close();
+      releaseTables(file);
       throw error;
     }
   }
@@ -261,6 +269,7 @@ export class SqliteStorage implements Storage {
       this.spaces.clear();
       this.log?.release();
       db.close();
+      releaseTables(this.file);
       this.onClose?.(this);
     }
   }
@@ -435,6 +444,23 @@ export class SqliteStorageProvider implements StorageProvider {
     const options = { synchronous: this.synchronous, walAutocheckpointPages: this.walAutocheckpointPages, writeBehindBytes: this.writeBehindBytes, create };
     return this.handles.track(name, (onClose) => new SqliteStorage(this.fileOf(name), options, onClose));
   }
+}
+
+/** The table names of each open file, shared by its handles, with how many handles use them. */
+const tablesByFile = new Map<string, { users: number; tables: Set<string> }>();
+
+function acquireTables(file: string): Set<string> {
+  const path = resolve(file);
+  let entry = tablesByFile.get(path);
+  if (entry === undefined) tablesByFile.set(path, (entry = { users: 0, tables: new Set() }));
+  entry.users += 1;
+  return entry.tables;
+}
+
+function releaseTables(file: string): void {
+  const path = resolve(file);
+  const entry = tablesByFile.get(path);
+  if (entry !== undefined && --entry.users === 0) tablesByFile.delete(path);
 }
 
 function removeCompanions(file: string): void {

@@ -394,6 +394,21 @@ describe('sqlite files', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('lets every handle of a file see the tables another handle created', () => {
+    // Two providers on one directory, as two engines of one process would have.
+    const first = new SqliteStorageProvider({ dir }).create('shared');
+    const second = new SqliteStorageProvider({ dir }).open('shared');
+    const big = Array.from({ length: 200 }, (_, i) => put('fresh', `k${String(i).padStart(3, '0')}`, `v${i}`));
+    first.write(big);
+    first.write([put('small', 'a', '1')]);
+    expect(second.get('fresh', 'k007')).toBe('v7');
+    expect(second.getMany('fresh', ['k000', 'k199', 'k200'])).toEqual(['v0', 'v199', undefined]);
+    expect(second.range('fresh')).toHaveLength(200);
+    expect(second.range('small')).toEqual([['a', '1']]);
+    first.close();
+    second.close();
+  });
+
   it('keeps one WAL-mode file per database, named reversibly', () => {
     const provider = new SqliteStorageProvider({ dir: join(dir, 'nested', 'data') });
     provider.create('a/b$c').write([put('docs', 'k', 'v')]);
