@@ -5,13 +5,22 @@
  * Usage: node --import tsx durability-child.ts <dir> [normal|full]
  *
  * Batch N, in one `write`: `docs/doc-N` and `seqs/N` (the same counter in two spaces), `docs/counter` = N, and a
- * moved marker (`docs/pending-(N-1)` deleted, `docs/pending-N` put). Any half-applied batch breaks one of these.
+ * moved marker (`docs/pending-(N-1)` deleted, `docs/pending-N` put). Every BIG_EVERY-th batch also puts BIG_OPS rows
+ * into `bulk`, which makes it a big batch (committed straight to SQLite, after the log's pending batches). Any
+ * half-applied batch breaks one of these.
  */
 import { writeSync } from 'node:fs';
 import { SqliteStorageProvider, type SqliteSynchronous } from './sqlite-storage.js';
 import type { StorageOp } from './storage.js';
 
 export const pad = (n: number): string => String(n).padStart(8, '0');
+/** Every this many batches, one is big. */
+export const BIG_EVERY = 3;
+/** Rows a big batch adds to `bulk` (over the 128 ops that make a batch big). */
+export const BIG_OPS = 150;
+
+/** The `bulk` key of row `i` of batch `n`. */
+export const bulkKey = (n: number, i: number): string => `${pad(n)}-${String(i).padStart(3, '0')}`;
 
 /** The ops of batch `n`; the parent checks the file against exactly this shape. */
 export function batchOps(n: number): StorageOp[] {
@@ -24,6 +33,7 @@ export function batchOps(n: number): StorageOp[] {
     { type: 'put', space: 'docs', key: `pending-${pad(n)}`, value: String(n) },
   ];
   if (n > 1) ops.push({ type: 'del', space: 'docs', key: `pending-${pad(n - 1)}` });
+  if (n % BIG_EVERY === 0) for (let i = 0; i < BIG_OPS; i++) ops.push({ type: 'put', space: 'bulk', key: bulkKey(n, i), value: `${n}:${i}` });
   return ops;
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { pad } from './durability-child.js';
+import { BIG_EVERY, BIG_OPS, bulkKey, pad } from './durability-child.js';
 import { SqliteStorageProvider } from './sqlite-storage.js';
 
 const CHILD = fileURLToPath(new URL('./durability-child.ts', import.meta.url));
@@ -90,6 +90,15 @@ function verify(run: Run): number {
     docs.forEach(([key, value], i) => {
       expect(key).toBe(`doc-${pad(i + 1)}`);
       expect((JSON.parse(value) as { n: number }).n).toBe(i + 1);
+    });
+    // Big batches (committed past the log): every row of each one up to the counter, nothing beyond.
+    const bulk = storage.range('bulk');
+    expect(bulk.length).toBe(Math.floor(counter / BIG_EVERY) * BIG_OPS);
+    bulk.forEach(([key, value], j) => {
+      const n = (Math.floor(j / BIG_OPS) + 1) * BIG_EVERY;
+      const i = j % BIG_OPS;
+      expect(key).toBe(bulkKey(n, i));
+      expect(value).toBe(`${n}:${i}`);
     });
     // The marker moved with every batch: exactly one, the last batch's.
     expect(storage.range('docs', { gte: 'pending-', lt: 'pending.' })).toEqual([[`pending-${pad(counter)}`, String(counter)]]);
