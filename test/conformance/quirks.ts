@@ -405,6 +405,10 @@ const POUCHDB_SERVER = {
       "views: GET /ids view emitting _id: the same strings in ICU order, for comparison",
     ],
   },
+  'view-key-wins': {
+    differs: 'a view query with `key` matches that key only, whatever `startkey`/`endkey` come with it and in whatever order (CouchDB applies the parameters in order)',
+    tests: ['view-options: applies key, startkey and endkey in the order given: a later one overrides what an earlier one set'],
+  },
 } as const satisfies Record<string, QuirkInfo>;
 
 /** One known difference of a server from CouchDB 3. */
