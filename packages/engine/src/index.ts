@@ -13,6 +13,6 @@ export {
   type StorageProvider,
 } from './storage/index.js';
 export { ENGINE_VERSION } from './version.js';
-export { RevHashBatch, RevHashPool, sharedRevHashPool, type RevHashItem } from './revs/rev-hash-pool.js';
+export { RevHashPool, sharedRevHashPool, type RevHashBatch, type RevHashItem } from './revs/rev-hash-pool.js';
 export { setDesignLogger, type DesignLogger } from './design/design-log.js';
 export type { DesignInfo, ViewIndexInfo } from './views/view-index-info.js';

@@ -75,7 +75,7 @@ export class RevHashPool {
       posted.push(chunk);
       worker.postMessage(chunk);
     }
-    return new RevHashBatch(posted, memory, {
+    return new PooledRevHashBatch(posted, memory, {
       workerGone: () => this.failed,
       steal: this.options.steal !== false,
       finished: (reusable, stats) => {
@@ -138,7 +138,15 @@ interface BatchHooks {
 }
 
 /** The hashes of one batch, read in any order while the worker is still hashing (see {@link RevHashPool}). */
-export class RevHashBatch {
+export interface RevHashBatch {
+  /** The revision hash of body `index` (synchronous: read, hashed here, or briefly waited for). */
+  hash(index: number): string;
+  /** Releases the batch's shared memory; chunks nobody read are taken from the worker first. Call it once. */
+  finish(): void;
+}
+
+/** A batch of {@link RevHashPool}: its chunks in shared memory and what was read of them. */
+class PooledRevHashBatch implements RevHashBatch {
   /** Hashes of chunks hashed or read so far, by chunk. */
   private readonly hashes: Array<readonly string[] | undefined> = [];
   private readonly stats = { workerChunks: 0, callerChunks: 0 };
@@ -146,7 +154,6 @@ export class RevHashBatch {
   private abandoned = false;
   private done = false;
 
-  /** @internal Batches come from {@link RevHashPool.begin}. */
   constructor(
     private readonly chunks: readonly RevHashChunk[],
     private readonly memory: BatchMemory,
