@@ -272,6 +272,23 @@ describe('attachments', () => {
     expect(Buffer.from(doc._attachments['blob.bin']?.data ?? '', 'base64')).toStrictEqual(Buffer.from(bytes));
   });
 
+  it('a multipart answer gives every attachment its encoding info, stubs left by atts_since too', async () => {
+    const first = await request(server, '/db/encoded/note.txt', { method: 'PUT', body: 'hello, hello, hello', headers: { 'content-type': 'text/plain' } });
+    const { rev } = (await first.json()) as { rev: string };
+    const second = await request(server, `/db/encoded/blob.bin?rev=${rev}`, { method: 'PUT', body: bytes, headers: { 'content-type': 'image/png' } });
+    expect(second.status).toBe(201);
+    // Since the first revision, only blob.bin follows; note.txt stays a stub, with CouchDB's encoding members.
+    const multipart = await request(server, `/db/encoded?attachments=true&atts_since=${encodeURIComponent(JSON.stringify([rev]))}`);
+    const body = Buffer.from(await multipart.arrayBuffer()).toString('latin1');
+    const json = JSON.parse(body.slice(body.indexOf('{'), body.indexOf('\r\n--'))) as { _attachments: Record<string, Record<string, unknown>> };
+    expect(json._attachments['note.txt']).toMatchObject({ stub: true, encoding: 'gzip', encoded_length: expect.any(Number) });
+    expect(json._attachments['blob.bin']).toMatchObject({ follows: true });
+    expect(json._attachments['blob.bin']).not.toHaveProperty('encoding');
+    // A JSON answer has them only when asked for.
+    const plain = await request(server, '/db/encoded', { headers: { accept: 'application/json' } });
+    expect(((await plain.json()) as { _attachments: Record<string, object> })._attachments['note.txt']).not.toHaveProperty('encoding');
+  });
+
   it('PUT multipart/related as CouchDB\'s replicator sends it (new_edits=false with _revisions)', async () => {
     const boundary = 'abc123';
     const doc = {

@@ -74,7 +74,10 @@ async function getDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
     sendJson(ctx, 200, entries);
     return;
   }
-  const doc = (await target.db.get(id, query as GetOptions)) as unknown as Record<string, unknown>;
+  // A multipart answer's JSON part always carries encoding info, stubs included (chttpd_db:send_doc_efficiently).
+  const multipart = query['attachments'] === true && acceptsMultipart(ctx);
+  const options = (multipart ? { ...query, att_encoding_info: true } : query) as GetOptions;
+  const doc = (await target.db.get(id, options)) as unknown as Record<string, unknown>;
   const local = id.startsWith('_local/');
   const etag = `"${String(doc['_rev'])}"`;
   if (!local && ctx.req.headers['if-none-match'] === etag) {
@@ -82,7 +85,7 @@ async function getDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
     return;
   }
   const headers: Record<string, string> = local ? {} : { ETag: etag };
-  if (query['attachments'] === true && acceptsMultipart(ctx) && hasInlineAttachments(doc)) {
+  if (multipart && hasInlineAttachments(doc)) {
     const boundary = newBoundary();
     sendBytes(ctx, 200, documentToMultipart(doc, boundary), {
       ...headers,
