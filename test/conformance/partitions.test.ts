@@ -212,6 +212,23 @@ describe.each(backends)('partitions [$name]', (backend) => {
   });
 
   // partition_view_test.exs: design documents of a partitioned database are partitioned unless they say otherwise.
+  it('a view query with the partition parameter answers as the partition\'s own view query', async () => {
+    const db = await partitionedDb(h);
+    await seed(db);
+    await db.put({ _id: '_design/v', views: { by_value: { map: 'function (doc) { if (doc.value) emit(doc.value, null); }' } } });
+    await db.put({ _id: '_design/g', options: { partitioned: false }, views: { all: { map: 'function (doc) { emit(doc._id, null); }' } } });
+    const viaParameter = await db.query('v', 'by_value', { partition: 'p2', startkey: 2, endkey: 3 });
+    expect(viaParameter).toStrictEqual(await db.partition('p2').query('v', 'by_value', { startkey: 2, endkey: 3 }));
+    expect(ids(viaParameter.rows)).toStrictEqual(['p2:d2', 'p2:d3']);
+    const unsupported = '`partition` parameter is not supported in this design doc';
+    await expectCouchError(db.query('g', 'all', { partition: 'p2' }), BadRequestError, 400, 'query_parse_error', unsupported);
+    await expectCouchError(db.query('v', 'by_value', { partition: '_bad' }), BadRequestError, 400, 'illegal_partition', 'Partition must not start with an underscore');
+    // A view of a database that is not partitioned is global: the parameter is refused the same way.
+    const plain = await h.createDb('plainview');
+    await plain.put({ _id: '_design/v', views: { all: { map: 'function (doc) { emit(doc._id, null); }' } } });
+    await expectCouchError(plain.query('v', 'all', { partition: 'p1' }), BadRequestError, 400, 'query_parse_error', unsupported);
+  });
+
   it('a partitioned view answers per partition: rows, keys, ranges, limit, skip, descending and reduce', async () => {
     const db = await partitionedDb(h);
     await seed(db);

@@ -376,6 +376,7 @@ const POUCHDB_SERVER = {
     tests: [
       'partitions: refuses a partitioned flag other than true or false, and partitioning a system database',
       'partitions: records props.partitioned and refuses an id without a partition (recorded)',
+      "partitions: a view query with the partition parameter answers as the partition's own view query",
       'partitions: partition info counts the partition only (recorded)',
       'partitions: partition info counts deleted documents in doc_del_count',
       'partitions: refuses ids without a valid partition on every write path and writes nothing',

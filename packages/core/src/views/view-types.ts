@@ -46,6 +46,11 @@ export interface ViewQueryOptions<K = JsonValue> {
   stable?: boolean;
   /** Add the database `update_seq` the index covers. */
   update_seq?: boolean;
+  /**
+   * Query a partitioned view within one partition of a partitioned database, as `db.partition(p).query` does
+   * (CouchDB's `partition` parameter); refused on a global view.
+   */
+  partition?: string;
 }
 
 /** One row of a view answer. Reduced rows have no `id`. */

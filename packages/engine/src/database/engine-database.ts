@@ -62,7 +62,7 @@ import { externalSize, metaOp, type DbContext } from './db-context.js';
 import { assertDocId, isLocalId } from './doc-ids.js';
 import { EnginePartition } from './partition.js';
 import { bulkGetPartitioned } from './partition-bulk-get.js';
-import { assertPartitionedDocId, assertReadablePartitionedId, generatedIdRefused } from './partition-ids.js';
+import { assertPartitionName, assertPartitionedDocId, assertReadablePartitionedId, generatedIdRefused } from './partition-ids.js';
 import { liveChanges } from './live-changes.js';
 import { loadRecord } from './load-record.js';
 import { listLocalDocs, readLocalDoc } from './local-docs.js';
@@ -333,7 +333,10 @@ export class EngineDatabase implements DatabaseAdapter {
   }
 
   async query<K = JsonValue, V = JsonValue>(ddoc: string, view: string, options: ViewQueryOptions<K> = {}): Promise<ViewResponse<K, V>> {
-    return runViewQuery(this.ctx, ddoc, view, options as ViewQueryOptions) as ViewResponse<K, V>;
+    const { partition, ...rest } = options as ViewQueryOptions;
+    // couch_mrview_http:parse_params checks the partition name as it reads the parameter.
+    if (partition !== undefined) assertPartitionName(partition);
+    return runViewQuery(this.ctx, ddoc, view, rest, partition) as ViewResponse<K, V>;
   }
 
   /**

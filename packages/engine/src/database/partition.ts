@@ -94,7 +94,9 @@ export class EnginePartition implements PartitionAdapter {
 
   async query<K = JsonValue, V = JsonValue>(ddoc: string, view: string, options: ViewQueryOptions<K> = {}): Promise<ViewResponse<K, V>> {
     const { ctx } = this.check();
-    return runViewQuery(ctx, ddoc, view, options as ViewQueryOptions, this.name) as ViewResponse<K, V>;
+    const { partition, ...rest } = options as ViewQueryOptions;
+    if (partition !== undefined && partition !== this.name) throw conflictingPartition(partition, this.name);
+    return runViewQuery(ctx, ddoc, view, rest, this.name) as ViewResponse<K, V>;
   }
 
   /** chttpd_db:handle_partition_req for sub-paths: the database must be partitioned, then the name valid. */
@@ -109,11 +111,13 @@ export class EnginePartition implements PartitionAdapter {
   private scoped(request: FindRequest): unknown {
     if (!isJsonObject(request)) return request;
     const given: unknown = request['partition'];
-    if (given !== undefined && given !== this.name) {
-      throw new BadRequestError(`Conflicting value for \`partition\`: ${JSON.stringify(given)} in the request, ${JSON.stringify(this.name)} in the path`);
-    }
+    if (given !== undefined && given !== this.name) throw conflictingPartition(given, this.name);
     return { ...request, partition: this.name };
   }
+}
+
+function conflictingPartition(given: unknown, path: string): BadRequestError {
+  return new BadRequestError(`Conflicting value for \`partition\`: ${JSON.stringify(given)} in the request, ${JSON.stringify(path)} in the path`);
 }
 
 function notPartitioned(): BadRequestError {

@@ -18,6 +18,7 @@ const TEXT_PARAMS: Readonly<Record<string, string>> = {
   endkey_docid: 'endkey_docid',
   end_key_doc_id: 'endkey_docid',
   update: 'update',
+  partition: 'partition',
 };
 
 const BOOLEAN_PARAMS: ReadonlySet<string> = new Set([
