@@ -11,6 +11,7 @@ import { applyCors } from './http/cors.js';
 import { sendError } from './http/respond.js';
 import { isLoopback, type ServerOptions, type SetteeServer } from './options.js';
 import { route } from './router.js';
+import { trackRequest } from './http/request-stats.js';
 import { ADMIN_ONLY } from './auth/security.js';
 import { SYSTEM_DBS, type ServerState } from './server-state.js';
 import { ReplicationScheduler, guardReplicatorDb } from './replication/index.js';
@@ -133,6 +134,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
     engine: state.engine,
     setCookie: undefined,
   };
+  trackRequest(ctx);
   try {
     const { user, method } = await authenticate(req, state);
     ctx.user = user;

@@ -5,6 +5,8 @@ import { activeTasks, allDbs, dbsInfo, membership, node, up, uuids, welcome } fr
 import { session } from './routes/session.js';
 import { replicateRoute } from './routes/replicate.js';
 import { schedulerRoute } from './routes/replication-scheduler.js';
+import { clusterSetup } from './routes/cluster-setup.js';
+import { favicon } from './routes/favicon.js';
 
 type Route = (ctx: RequestContext) => Promise<void>;
 
@@ -19,6 +21,8 @@ const SERVER_ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['_membership', membership],
   ['_replicate', replicateRoute],
   ['_node', node],
+  ['_cluster_setup', clusterSetup],
+  ['favicon.ico', favicon],
 ]);
 
 /** Sends the request to its endpoint. */

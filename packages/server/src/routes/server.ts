@@ -7,6 +7,7 @@ import { parseQuery } from '../http/query.js';
 import { sendJson } from '../http/respond.js';
 import { engineDbName, visibleDbName } from '../server-state.js';
 import { SERVER_VERSION } from '../version.js';
+import { nodeResource } from './node-stats.js';
 
 /** Features the welcome object lists: CouchDB's own that the server honours, plus Settee's. */
 const FEATURES = ['partitioned', 'settee-server'];
@@ -130,8 +131,10 @@ export async function membership(ctx: RequestContext): Promise<void> {
   sendJson(ctx, 200, { all_nodes: ['settee@localhost'], cluster_nodes: ['settee@localhost'] });
 }
 
-/** `GET /_node/_local`: the node's name. */
+/** `GET /_node/_local`: the node's name; deeper paths go to `node-stats.ts`. */
 export async function node(ctx: RequestContext): Promise<void> {
+  // `_stats`, `_system`, `_restart` and other paths under a node.
+  if (ctx.segments.length > 2) return nodeResource(ctx);
   if (!isRead(ctx)) throw methodNotAllowed('GET,HEAD');
   if (ctx.segments.length === 2 && (ctx.segments[1] === '_local' || ctx.segments[1] === 'settee@localhost')) {
     sendJson(ctx, 200, { name: 'settee@localhost' });
