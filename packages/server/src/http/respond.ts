@@ -47,7 +47,9 @@ export function sendNotModified(res: ServerResponse, etag: string): void {
 /** CouchDB's error body for a failure. Unknown errors become a 500 without their message or stack. */
 export function sendError(ctx: RequestContext, error: unknown): void {
   if (error instanceof SetteeError) {
-    sendJson(ctx, error.status, { error: error.error, reason: error.reason });
+    // CouchDB's send_method_not_allowed names the methods in an `Allow` header too.
+    const allowed = error.status === 405 ? /^Only (\S+) allowed$/.exec(error.reason)?.[1] : undefined;
+    sendJson(ctx, error.status, { error: error.error, reason: error.reason }, allowed === undefined ? {} : { Allow: allowed });
     return;
   }
   ctx.state.log(`unexpected error on ${ctx.method} /${ctx.segments[0] ?? ''}: ${errorName(error)}`);

@@ -6,7 +6,7 @@ import { isObject, readBody, requireJsonType } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
 import { sendJson } from '../http/respond.js';
 import { engineDbName } from '../server-state.js';
-import { sendMethodNotAllowed } from './allow.js';
+import { methodNotAllowed } from '../http/method.js';
 
 /** `setup:cluster_system_dbs()` of CouchDB 3.x (`_global_changes` left the list when it became optional in 3.0). */
 export const CLUSTER_SYSTEM_DBS: readonly string[] = ['_users', '_replicator'];
@@ -188,7 +188,7 @@ export async function clusterSetup(ctx: RequestContext): Promise<void> {
   requireServerAdmin(ctx.user);
   // CouchDB answers HEAD like GET.
   if (ctx.method === 'GET' || ctx.method === 'HEAD') return setupState(ctx);
-  if (ctx.method !== 'POST') return sendMethodNotAllowed(ctx, 'GET,POST');
+  if (ctx.method !== 'POST') throw methodNotAllowed('GET,POST');
   requireJsonType(ctx);
   const body = await setupBody(ctx);
   const action = body['action'] ?? 'missing';

@@ -1,7 +1,6 @@
 import type { RequestContext } from '../http/context.js';
-import { isRead } from '../http/method.js';
 import { sendBytes } from '../http/respond.js';
-import { sendMethodNotAllowed } from './allow.js';
+import { isRead, methodNotAllowed } from '../http/method.js';
 
 const SIZE = 16;
 /** One year, as CouchDB caches its favicon. */
@@ -81,7 +80,7 @@ export const FAVICON: Buffer = buildIcon();
  * its own small icon, public and cached for a year like CouchDB's.
  */
 export async function favicon(ctx: RequestContext): Promise<void> {
-  if (!isRead(ctx)) return sendMethodNotAllowed(ctx, 'GET,HEAD');
+  if (!isRead(ctx)) throw methodNotAllowed('GET,HEAD');
   sendBytes(ctx, 200, FAVICON, {
     'Content-Type': 'image/x-icon',
     'Cache-Control': `public, max-age=${MAX_AGE_SECONDS}`,

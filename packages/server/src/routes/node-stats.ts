@@ -1,10 +1,9 @@
 import { NotFoundError } from '@settee/core';
 import { requireServerAdmin } from '../auth/security.js';
 import type { RequestContext } from '../http/context.js';
-import { isRead } from '../http/method.js';
 import { statsOf, type RequestStats } from '../http/request-stats.js';
 import { sendJson } from '../http/respond.js';
-import { sendMethodNotAllowed } from './allow.js';
+import { isRead, methodNotAllowed } from '../http/method.js';
 import { summarise } from './histogram.js';
 
 /** This server's node name, as `/_membership` and `/_node/_local` report it. */
@@ -140,17 +139,17 @@ export async function nodeResource(ctx: RequestContext): Promise<void> {
   if (name !== '_local' && name !== NODE_NAME) throw new NotFoundError(`no such node: ${name}`);
   const resource = ctx.segments[2];
   if (resource === '_stats') {
-    if (!isRead(ctx)) return sendMethodNotAllowed(ctx, 'GET');
+    if (!isRead(ctx)) throw methodNotAllowed('GET');
     sendJson(ctx, 200, extractPath(await statsTree(ctx), ctx.segments.slice(3)));
     return;
   }
   if (resource === '_system' && ctx.segments.length === 3) {
-    if (!isRead(ctx)) return sendMethodNotAllowed(ctx, 'GET');
+    if (!isRead(ctx)) throw methodNotAllowed('GET');
     sendJson(ctx, 200, systemInfo(ctx));
     return;
   }
   if (resource === '_restart' && ctx.segments.length === 3) {
-    if (ctx.method !== 'POST') return sendMethodNotAllowed(ctx, 'POST');
+    if (ctx.method !== 'POST') throw methodNotAllowed('POST');
     // CouchDB restarts its Erlang VM here. An embedded server cannot restart the process that hosts it, so the
     // request is acknowledged with CouchDB's answer and nothing restarts (nothing needs to: there is no config to reload).
     sendJson(ctx, 200, { ok: true });
