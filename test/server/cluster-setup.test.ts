@@ -136,6 +136,26 @@ describe('POST /_cluster_setup', () => {
     await byDefault.arrayBuffer();
   });
 
+  it('creates _global_changes on request (the list older setups use); _users and _replicator stay permanent', async () => {
+    const older = ['_users', '_replicator', '_global_changes'];
+    const query = `?ensure_dbs_exist=${encodeURIComponent(JSON.stringify(older))}`;
+    expect(await setupState(query)).toBe('single_node_disabled');
+    expect((await setup({ action: 'finish_cluster', ensure_dbs_exist: older })).status).toBe(201);
+    expect(await setupState(query)).toBe('single_node_enabled');
+    expect(await json(await request(server, '/_all_dbs'))).toEqual(expect.arrayContaining(['_global_changes', '_replicator', '_users']));
+    // An ordinary database otherwise: deleted and created again by its CouchDB name.
+    expect((await request(server, '/_global_changes', { method: 'DELETE' })).status).toBe(200);
+    expect(await setupState(query)).toBe('single_node_disabled');
+    const created = await request(server, '/_global_changes', { method: 'PUT' });
+    expect(created.status).toBe(201);
+    expect(await json(created)).toEqual({ ok: true });
+    const twice = await request(server, '/_global_changes', { method: 'PUT' });
+    expect([twice.status, ((await json(twice)) as { error: string }).error]).toEqual([412, 'file_exists']);
+    const users = await request(server, '/_users', { method: 'PUT' });
+    expect([users.status, ((await json(users)) as { error: string }).error]).toEqual([412, 'file_exists']);
+    expect((await request(server, '/_users', { method: 'DELETE' })).status).toBe(400);
+  });
+
   it('enable_single_node with the configured admin creates the databases and answers 201 each time', async () => {
     const dbs = ['_users', '_replicator', 'cs_single'];
     const body = {

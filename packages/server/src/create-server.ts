@@ -13,7 +13,7 @@ import { isLoopback, type ServerOptions, type SetteeServer } from './options.js'
 import { route } from './router.js';
 import { trackRequest } from './http/request-stats.js';
 import { ADMIN_ONLY } from './auth/security.js';
-import { SYSTEM_DBS, type ServerState } from './server-state.js';
+import { PERMANENT_SYSTEM_DBS, SYSTEM_DBS, type ServerState } from './server-state.js';
 import { ReplicationScheduler, guardReplicatorDb } from './replication/index.js';
 
 const DEFAULT_MAX_BODY = 64 * 1024 * 1024;
@@ -38,7 +38,8 @@ function checkSecurity(options: ServerOptions, host: string): void {
 
 /** Creates `_users` and `_replicator` (under their engine names) on first start. */
 async function ensureSystemDbs(engine: ServerAdapter): Promise<void> {
-  for (const name of SYSTEM_DBS.values()) {
+  for (const [visible, name] of SYSTEM_DBS) {
+    if (!PERMANENT_SYSTEM_DBS.has(visible)) continue;
     try {
       await engine.createDb(name);
       await engine.db(name).putSecurity(ADMIN_ONLY);

@@ -44,7 +44,14 @@ export const USERS_DB = 'settee$users';
 export const SYSTEM_DBS: ReadonlyMap<string, string> = new Map([
   ['_replicator', 'settee$replicator'],
   ['_users', USERS_DB],
+  ['_global_changes', 'settee$global_changes'],
 ]);
+
+/**
+ * The system databases that exist from the first start and cannot be deleted. The others (`_global_changes`, which
+ * CouchDB 3 no longer needs but older setups still list) are created and deleted like any database.
+ */
+export const PERMANENT_SYSTEM_DBS: ReadonlySet<string> = new Set(['_replicator', '_users']);
 
 const HIDDEN: ReadonlySet<string> = new Set(SYSTEM_DBS.values());
 

@@ -19,7 +19,7 @@ import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery } from '../http/query.js';
 import { sendJson } from '../http/respond.js';
-import { engineDbName, USERS_DB } from '../server-state.js';
+import { engineDbName, PERMANENT_SYSTEM_DBS, USERS_DB } from '../server-state.js';
 import { refuseAllOrNothing } from './all-or-nothing.js';
 import { attachmentRoute } from './attachments.js';
 import { changesRoute } from './changes.js';
@@ -41,7 +41,7 @@ async function databaseItself(ctx: RequestContext, name: string, engineName: str
     requireServerAdmin(ctx.user);
     // CouchDB checks `partitioned` before the name, so `_users?partitioned=true` is refused for being a system database.
     assertPartitionedOption(name, query['partitioned']);
-    if (engineName !== name) {
+    if (PERMANENT_SYSTEM_DBS.has(name)) {
       throw new PreconditionFailedError('The database could not be created, the file already exists.', { error: 'file_exists' });
     }
     const options: CreateDbOptions = {};
@@ -62,7 +62,7 @@ async function databaseItself(ctx: RequestContext, name: string, engineName: str
         'You tried to DELETE a database with a ?=rev parameter. Did you mean to DELETE a document instead?',
       );
     }
-    if (engineName !== name) throw new BadRequestError('System databases cannot be deleted here.');
+    if (PERMANENT_SYSTEM_DBS.has(name)) throw new BadRequestError('System databases cannot be deleted here.');
     ctx.state.security.delete(engineName);
     await ctx.engine.deleteDb(engineName);
     sendJson(ctx, 200, { ok: true });
