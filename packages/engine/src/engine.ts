@@ -5,11 +5,17 @@ import {
   type AllDbsOptions,
   type CreateDbOptions,
   type DatabaseAdapter,
+  type DbUpdate,
+  type DbUpdatesAdapter,
+  type DbUpdatesOptions,
+  type DbUpdatesResponse,
+  type LiveDbUpdatesOptions,
   type OkResponse,
   type ServerAdapter,
   type ServerInfo,
 } from '@settee/core';
 import { availableParallelism } from 'node:os';
+import type { Observable } from 'rxjs';
 import { sharedRevHashPool, type RevHashPool } from './revs/rev-hash-pool.js';
 import { compareUtf8 } from './storage/compare-utf8.js';
 import { MemoryStorageProvider } from './storage/memory-storage.js';
@@ -21,6 +27,8 @@ import { EngineDatabase, type OpenDatabase } from './database/engine-database.js
 import { assertDatabaseName } from './database/names.js';
 import { SPACE } from './database/records.js';
 import { SequentialUuids } from './sequential-uuids.js';
+import { DbUpdatesLog } from './server/db-updates-log.js';
+import { dbUpdatesStoreFor } from './server/db-updates-store.js';
 import { ENGINE_VERSION } from './version.js';
 
 /** Settings that go with any storage choice. */
@@ -73,11 +81,13 @@ function providerFor(options: EngineOptions): StorageProvider {
   throw new BadRequestError(`Unknown engine storage ${JSON.stringify(given)}: use 'memory', 'sqlite' or a StorageProvider.`);
 }
 
-export class Engine implements ServerAdapter {
+export class Engine implements ServerAdapter, DbUpdatesAdapter {
   private readonly opened = new Map<string, OpenDatabase>();
   private readonly uuids$ = new SequentialUuids();
   private readonly serverUuid = new SequentialUuids().next();
   private closed = false;
+  /** Databases created, updated and deleted, for `_db_updates` (kept beside the files of a SQLite directory). */
+  private readonly updates: DbUpdatesLog;
 
   /**
    * Usually made by {@link createEngine}.
@@ -87,7 +97,9 @@ export class Engine implements ServerAdapter {
   constructor(
     private readonly provider: StorageProvider,
     private readonly hashPool?: RevHashPool,
-  ) {}
+  ) {
+    this.updates = new DbUpdatesLog(dbUpdatesStoreFor(provider));
+  }
 
   /**
    * Where the databases live, for `DatabaseAdapter.location`: the directory of a storage that has one (it outlives
@@ -141,6 +153,7 @@ export class Engine implements ServerAdapter {
     const props = { q, ...(options.partitioned ? { partitioned: true } : {}) };
     storage.write([metaOp(meta), { type: 'put', space: SPACE.meta, key: 'props', value: JSON.stringify(props) }]);
     storage.close();
+    this.updates.record(name, 'created');
     return { ok: true };
   }
 
@@ -150,6 +163,7 @@ export class Engine implements ServerAdapter {
     this.opened.get(name)?.signal.close();
     this.opened.delete(name);
     this.provider.destroy(name);
+    this.updates.record(name, 'deleted');
     return { ok: true };
   }
 
@@ -163,11 +177,29 @@ export class Engine implements ServerAdapter {
     return Array.from({ length: count }, () => this.uuids$.next());
   }
 
+  /**
+   * CouchDB's `_db_updates`: the databases created, updated (a write committed) and deleted after `since`, each
+   * database once per event type at its latest seq. A `longpoll` waits for the next event or `timeout`.
+   */
+  async dbUpdates(options: DbUpdatesOptions = {}): Promise<DbUpdatesResponse> {
+    this.assertOpen();
+    return this.updates.read(options);
+  }
+
+  /**
+   * `_db_updates` as a live Observable: the events after `since` (default `0`; `'now'` skips the past), then each
+   * new one, once each and in seq order. Unsubscribing stops it; closing the engine completes it.
+   */
+  liveDbUpdates(options: LiveDbUpdatesOptions = {}): Observable<DbUpdate> {
+    return this.updates.live(options);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const open of this.opened.values()) open.signal.close();
     this.opened.clear();
+    this.updates.close();
     this.provider.close();
   }
 
@@ -188,7 +220,10 @@ export class Engine implements ServerAdapter {
       name,
       storage,
       meta: loadMeta(storage),
-      notifyCommit: () => signal.emit(),
+      notifyCommit: () => {
+        signal.emit();
+        this.updates.record(name, 'updated');
+      },
       newId: () => this.uuids$.next(),
       partitioned: props.partitioned === true,
     };

@@ -1,7 +1,6 @@
 // `_db_updates`: the server-wide feed of databases created, updated and deleted (CouchDB's global_changes).
 import type { Observable } from 'rxjs';
-import type { Seq } from '@settee/core';
-import type { DbUpdate, LiveDbUpdatesOptions } from './extras-types.js';
+import type { DbUpdate, LiveDbUpdatesOptions, Seq } from '@settee/core';
 import { feedDecoder, type FeedFormat, type FeedItem } from './feed-decoders.js';
 import type { HttpClient } from './http-client.js';
 import { liveFeed, type FeedSource, type LiveFeedSettings } from './live-feed.js';

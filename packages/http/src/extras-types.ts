@@ -1,4 +1,4 @@
-import type { DbInfo, Document, JsonObject, JsonValue, Seq, WriteResult } from '@settee/core';
+import type { DbInfo, Document, JsonObject, JsonValue, WriteResult } from '@settee/core';
 
 /** `GET /_up`. */
 export interface UpResponse {
@@ -57,37 +57,8 @@ export interface ReplicationRequest {
   [option: string]: JsonValue | undefined;
 }
 
-/** Options of the `_db_updates` feed (normal or longpoll). */
-export interface DbUpdatesOptions {
-  feed?: 'normal' | 'longpoll';
-  since?: Seq | 'now';
-  timeout?: number;
-  limit?: number;
-  descending?: boolean;
-}
-
-/** One `_db_updates` entry: a database created, updated or deleted, at `seq` of the server-wide feed. */
-export interface DbUpdate {
-  db_name: string;
-  type: 'created' | 'updated' | 'deleted' | string;
-  seq: Seq;
-}
-
-/** The answer of `_db_updates`. */
-export interface DbUpdatesResponse {
-  results: DbUpdate[];
-  last_seq: Seq;
-}
-
-/** Options of the live `_db_updates` Observable. */
-export interface LiveDbUpdatesOptions {
-  /** Start after this seq; `'now'` is the current end. Default `0`, as CouchDB's. */
-  since?: Seq | 'now';
-  /** `continuous` (JSON lines, default unless the adapter's `feed.format` says otherwise) or `eventsource`. */
-  feed?: 'continuous' | 'eventsource';
-  /** Milliseconds between the server's heartbeats. Default: the adapter's `feed.heartbeat`. */
-  heartbeat?: number;
-}
+// The `_db_updates` types are core's (the engine offers the same feed), re-exported for code that imported them here.
+export type { DbUpdate, DbUpdatesOptions, DbUpdatesResponse, LiveDbUpdatesOptions } from '@settee/core';
 
 /** A conditional read (`If-None-Match`): not modified, or the document with its new ETag. */
 export type ConditionalGet<T extends object> =

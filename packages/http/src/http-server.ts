@@ -1,11 +1,19 @@
 import type { Observable } from 'rxjs';
-import type { AllDbsOptions, CreateDbOptions, JsonObject, OkResponse, ServerAdapter, ServerInfo } from '@settee/core';
 import type {
+  AllDbsOptions,
+  CreateDbOptions,
   DbUpdate,
+  DbUpdatesAdapter,
   DbUpdatesOptions,
   DbUpdatesResponse,
-  DbsInfoEntry,
+  JsonObject,
   LiveDbUpdatesOptions,
+  OkResponse,
+  ServerAdapter,
+  ServerInfo,
+} from '@settee/core';
+import type {
+  DbsInfoEntry,
   MembershipResponse,
   ReplicateResponse,
   ReplicationDocState,
@@ -38,7 +46,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  * A CouchDB 3.x server over HTTP, implementing `ServerAdapter`. Server-level endpoints beyond the contract live on
  * this class. Its string form shows only the redacted URL.
  */
-export class HttpServer implements ServerAdapter {
+export class HttpServer implements ServerAdapter, DbUpdatesAdapter {
   readonly #client: HttpClient;
   readonly #feeds = new Set<AbortController>();
   readonly #transport: DefaultTransport | undefined;

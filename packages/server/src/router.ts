@@ -7,6 +7,7 @@ import { replicateRoute } from './routes/replicate.js';
 import { schedulerRoute } from './routes/replication-scheduler.js';
 import { clusterSetup } from './routes/cluster-setup.js';
 import { favicon } from './routes/favicon.js';
+import { dbUpdatesRoute } from './routes/db-updates.js';
 
 type Route = (ctx: RequestContext) => Promise<void>;
 
@@ -19,6 +20,7 @@ const SERVER_ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['_dbs_info', dbsInfo],
   ['_active_tasks', activeTasks],
   ['_membership', membership],
+  ['_db_updates', dbUpdatesRoute],
   ['_replicate', replicateRoute],
   ['_node', node],
   ['_cluster_setup', clusterSetup],

@@ -6,5 +6,6 @@ export type * from './attachments.js';
 export type * from './info.js';
 export type * from './find.js';
 export type * from './partition.js';
+export type * from './db-updates.js';
 export type { DatabaseAdapter } from './database-adapter.js';
 export type { ServerAdapter } from './server-adapter.js';
