@@ -1,4 +1,3 @@
-import type { Subscription } from 'rxjs';
 import type { ChangesOptions, ChangesRow, LiveChangesOptions, Seq } from '@settee/core';
 import { BadRequestError } from '@settee/core';
 import { isObject, readJsonTyped } from '../http/body.js';
@@ -6,6 +5,7 @@ import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery, type QueryOptions } from '../http/query.js';
 import { sendJson } from '../http/respond.js';
+import { streamFeed } from '../http/stream-feed.js';
 import type { DbTarget } from './db-target.js';
 
 /** CouchDB's default heartbeat and continuous-feed timeout (ms). */
@@ -77,7 +77,7 @@ async function streamChanges(ctx: RequestContext, target: DbTarget, options: Que
   // Resolve 'now' and validate the options before the 200 goes out, so that errors are proper error answers.
   await target.db.changes({ ...(live as ChangesOptions), limit: 0 });
   const since = live['since'];
-  let lastSeq: Seq = since === 'now' ? (await target.db.info()).update_seq : ((since as Seq | undefined) ?? 0);
+  const lastSeq: Seq = since === 'now' ? (await target.db.info()).update_seq : ((since as Seq | undefined) ?? 0);
   const eventsource = feed === 'eventsource';
   const { res } = ctx;
   res.writeHead(200, {
@@ -89,63 +89,18 @@ async function streamChanges(ctx: RequestContext, target: DbTarget, options: Que
     res.end();
     return;
   }
-  await new Promise<void>((resolve) => {
-    let sent = 0;
-    let idle: ReturnType<typeof setTimeout> | undefined;
-    let beat: ReturnType<typeof setInterval> | undefined;
-    let done = false;
-    let subscription: Subscription | undefined;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(idle);
-      clearInterval(beat);
-      subscription?.unsubscribe();
-      ctx.state.feeds.delete(finish);
-      void endFeed().finally(resolve);
-    };
-    /** CouchDB closes a continuous feed with `last_seq` and the count of changes still pending after it. */
-    const endFeed = async (): Promise<void> => {
-      if (res.writableEnded || res.destroyed) return;
-      if (!eventsource) {
-        const pending = await target.db
-          .changes({ ...(live as ChangesOptions), since: lastSeq, limit: 0 })
-          .then((answer) => answer.pending, () => 0);
-        res.write(`${JSON.stringify({ last_seq: lastSeq, pending })}\n`);
-      }
-      res.end();
-    };
-    const armTimeout = (): void => {
-      if (timeout === undefined) return;
-      clearTimeout(idle);
-      idle = setTimeout(finish, timeout);
-    };
-    const write = (row: ChangesRow): void => {
-      lastSeq = row.seq;
-      res.write(eventsource ? `data: ${JSON.stringify(row)}\nid: ${JSON.stringify(row.seq)}\n\n` : `${JSON.stringify(row)}\n`);
-      sent += 1;
-      if (limit !== undefined && sent >= limit) finish();
-      else armTimeout();
-    };
-    if (limit === 0) {
-      queueMicrotask(finish);
-    }
-    subscription = target.db.liveChanges({ ...(live as LiveChangesOptions), since: lastSeq }).subscribe({
-      next: (row) => {
-        if (!done) write(row);
-      },
-      error: () => finish(),
-      complete: () => finish(),
-    });
-    if (done) {
-      subscription.unsubscribe();
-      return;
-    }
-    if (heartbeat !== undefined) {
-      beat = setInterval(() => res.write(eventsource ? 'event: heartbeat\ndata: \n\n' : '\n'), heartbeat);
-    }
-    armTimeout();
-    ctx.state.feeds.add(finish);
-    ctx.req.socket.once('close', finish);
+  await streamFeed<ChangesRow>(ctx, lastSeq, {
+    rows: target.db.liveChanges({ ...(live as LiveChangesOptions), since: lastSeq }),
+    eventsource,
+    limit,
+    timeout,
+    heartbeat,
+    render: (row) => JSON.stringify(row),
+    // CouchDB closes a continuous feed with `last_seq` and the count of changes still pending after it.
+    closing: async (last) => {
+      if (eventsource) return undefined;
+      const pending = await target.db.changes({ ...(live as ChangesOptions), since: last, limit: 0 }).then((answer) => answer.pending, () => 0);
+      return `${JSON.stringify({ last_seq: last, pending })}\n`;
+    },
   });
 }

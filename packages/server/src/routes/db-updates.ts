@@ -3,6 +3,7 @@ import { NotFoundError, type DbUpdate, type DbUpdatesAdapter, type DbUpdatesResp
 import { requireServerAdmin } from '../auth/security.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
+import { streamFeed } from '../http/stream-feed.js';
 import { visibleDbName } from '../server-state.js';
 import { checkFeed, parseDbUpdatesQuery, type DbUpdatesParams } from './db-updates-params.js';
 
@@ -135,55 +136,14 @@ async function stream(ctx: RequestContext, source: DbUpdatesAdapter, params: DbU
     res.end();
     return;
   }
-  let lastSeq = since;
-  await new Promise<void>((resolve) => {
-    let sent = 0;
-    let done = false;
-    let idle: ReturnType<typeof setTimeout> | undefined;
-    let beat: ReturnType<typeof setInterval> | undefined;
-    let subscription: Subscription | undefined;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(idle);
-      clearInterval(beat);
-      subscription?.unsubscribe();
-      ctx.state.feeds.delete(finish);
-      ctx.req.socket.off('close', finish);
-      if (!res.writableEnded && !res.destroyed) {
-        // CouchDB closes a continuous feed with the seq to resume from; an event stream just ends.
-        res.end(eventsource ? undefined : `${JSON.stringify({ last_seq: lastSeq })}\n`);
-      }
-      resolve();
-    };
-    const armTimeout = (): void => {
-      if (params.timeout === undefined) return;
-      clearTimeout(idle);
-      idle = setTimeout(finish, params.timeout);
-    };
-    const write = (row: DbUpdate): void => {
-      if (done) return;
-      lastSeq = row.seq;
-      const json = JSON.stringify(visible(row));
-      res.write(eventsource ? `data: ${json}\nid: ${JSON.stringify(row.seq)}\n\n` : `${json}\n`);
-      sent += 1;
-      if (params.limit !== undefined && sent >= params.limit) finish();
-      else armTimeout();
-    };
-    if (params.limit === 0) {
-      finish();
-      return;
-    }
-    subscription = source.liveDbUpdates({ since }).subscribe({ next: write, error: finish, complete: finish });
-    if (done) {
-      subscription.unsubscribe();
-      return;
-    }
-    if (params.heartbeat !== undefined) {
-      beat = setInterval(() => res.write(eventsource ? 'event: heartbeat\ndata: \n\n' : '\n'), Math.max(params.heartbeat, MIN_HEARTBEAT));
-    }
-    armTimeout();
-    ctx.state.feeds.add(finish);
-    ctx.req.socket.once('close', finish);
+  await streamFeed<DbUpdate>(ctx, since, {
+    rows: source.liveDbUpdates({ since }),
+    eventsource,
+    limit: params.limit,
+    timeout: params.timeout,
+    heartbeat: params.heartbeat === undefined ? undefined : Math.max(params.heartbeat, MIN_HEARTBEAT),
+    render: (row) => JSON.stringify(visible(row)),
+    // CouchDB closes a continuous feed with the seq to resume from; an event stream just ends.
+    closing: (last) => (eventsource ? undefined : `${JSON.stringify({ last_seq: last })}\n`),
   });
 }
