@@ -27,6 +27,24 @@ describe('partition scope of views', () => {
     expect([scoped.before, scoped.after]).toStrictEqual([1, 1]);
   });
 
+  it('groups the rows once per version and sees rows applied since', () => {
+    const rows = Array.from({ length: 60 }, (_, i) => ({ key: i % 7, id: `p${i % 5}:${String(i).padStart(2, '0')}`, value: null }));
+    const all = new SortedRows(rows.slice());
+    const ids = (scoped: { rows: SortedRows }) => [...Array(scoped.rows.size).keys()].map((i) => scoped.rows.at(i).id);
+    const first = partitionRows(all, 'p2', 'icu');
+    // The same answer object until the rows change: the grouping was not redone.
+    expect(partitionRows(all, 'p2', 'icu')).toBe(first);
+    expect(ids(first)).toHaveLength(12);
+    expect([first.before, first.after]).toStrictEqual([24, 24]);
+    all.apply([], [{ key: -1, id: 'p2:new', value: null }, { key: 0, id: 'p0:new', value: null }]);
+    const after = partitionRows(all, 'p2', 'icu');
+    expect(ids(after)[0]).toBe('p2:new');
+    expect([after.before, after.after]).toStrictEqual([25, 24]);
+    // A partition without rows: everything is before or after it.
+    const none = partitionRows(all, 'p3a', 'icu');
+    expect([none.rows.size, none.before, none.after]).toStrictEqual([0, 50, 12]);
+  });
+
   it('refuses a limit above the partition query limit and leaves other values to the option checks', () => {
     expect(partitionQueryLimit(undefined)).toBeUndefined();
     expect(partitionQueryLimit(5)).toBe(5);

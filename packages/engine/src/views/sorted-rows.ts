@@ -43,6 +43,9 @@ export class SortedRows {
   /** The key order of this view (for range bounds and grouping). */
   readonly compareKeys: KeyOrder;
 
+  /** Bumped by every `apply`, so that what is derived from the rows (partition groups) knows when to rebuild. */
+  version = 0;
+
   constructor(rows: MapRow[], collation: 'icu' | 'raw' = 'icu') {
     this.compareRows = collation === 'raw' ? compareRowsRaw : compareRows;
     this.compareKeys = keyOrder(collation);
@@ -72,6 +75,7 @@ export class SortedRows {
 
   /** Replaces the rows of the changed documents: `removed` are their old rows, `added` their new ones. */
   apply(removed: readonly MapRow[], added: readonly MapRow[]): void {
+    this.version++;
     if ((removed.length + added.length) * RESORT_FRACTION > this.rows.length + 64) {
       const gone = new Set(removed);
       const kept = gone.size === 0 ? this.rows : this.rows.filter((row) => !gone.has(row));
