@@ -16,7 +16,7 @@ const KILL_AFTER = 40;
 /** Runs the child until its KILL_AFTER-th ack, SIGKILLs it, and returns the last ack it printed. */
 function runAndKill(dir: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, CHILD, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=settee-source', '--import', TSX, CHILD, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let lastAck = 0;
     let stderr = '';
     let buffered = '';
