@@ -26,7 +26,7 @@ interface Run {
 /** Starts the child, SIGKILLs it 20–200 ms after its first ack, and reports the last ack it printed. */
 function runAndKill(dir: string, mode: 'normal' | 'full'): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, CHILD, dir, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=settee-source', '--import', TSX, CHILD, dir, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
     const killDelayMs = 20 + Math.floor(Math.random() * 181);
     let lastAck = 0;
     let pending = '';
