@@ -51,6 +51,8 @@ export class DbUpdatesLog {
     this.entries.delete(key);
     this.entries.set(key, seq);
     this.store.save({ key, seq });
+    // Most commits have nobody listening: no event object for them.
+    if (this.listeners.size === 0) return;
     const event: DbUpdate = { db_name: dbName, type, seq: String(seq) };
     for (const listener of [...this.listeners]) listener.onEvent(event, key);
   }
