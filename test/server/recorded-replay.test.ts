@@ -15,7 +15,6 @@ const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
     'GET /_utils': 'no Fauxton: /_utils is not served',
     'GET /_membership': 'the node is named settee@localhost, not couchdb@<host>',
     'GET /_node/_local: the local node name': 'the node is named settee@localhost',
-    'GET /_node/_local/_config': 'no configuration API',
   },
   'databases.json': {
     'PUT /db/_revs_limit with a non-number': "CouchDB's 500 function_clause is a crash; the engine answers 400 bad_request",

@@ -4,6 +4,7 @@ import type { RequestContext } from '../http/context.js';
 import { statsOf, type RequestStats } from '../http/request-stats.js';
 import { sendJson } from '../http/respond.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
+import { nodeConfig } from './node-config.js';
 import { summarise } from './histogram.js';
 
 /** This server's node name, as `/_membership` and `/_node/_local` report it. */
@@ -129,7 +130,7 @@ function systemInfo(ctx: RequestContext): Record<string, unknown> {
 }
 
 /**
- * `/_node/{node}/_stats[/path...]`, `/_node/{node}/_system`, `/_node/{node}/_restart` and any other path under a node
+ * `/_node/{node}/_stats[/path...]`, `/_node/{node}/_system`, `/_node/{node}/_restart`, `_config` and any other path under a node
  * (segments from index 2 on). Server admins only, checked before the node name, as CouchDB authorises `/_node/...`
  * before handling it.
  */
@@ -138,6 +139,7 @@ export async function nodeResource(ctx: RequestContext): Promise<void> {
   const name = ctx.segments[1] ?? '';
   if (name !== '_local' && name !== NODE_NAME) throw new NotFoundError(`no such node: ${name}`);
   const resource = ctx.segments[2];
+  if (resource === '_config') return nodeConfig(ctx, ctx.segments.slice(3));
   if (resource === '_stats') {
     if (!isRead(ctx)) throw methodNotAllowed('GET');
     sendJson(ctx, 200, extractPath(await statsTree(ctx), ctx.segments.slice(3)));
