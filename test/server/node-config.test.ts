@@ -27,6 +27,9 @@ describe('/_node/{node}/_config', () => {
     const refused = { error: 'unauthorized', reason: 'You are not a server admin.' };
     expect((await answer('/_node/_local/_config', { auth: null })).slice(0, 2)).toStrictEqual([401, refused]);
     expect((await answer('/_node/_local/_config/couchdb/single_node', { auth: basic('bob', 'bob-pw') })).slice(0, 2)).toStrictEqual([401, refused]);
+    // The node itself too, like every `_` path but a few public ones.
+    expect((await answer('/_node/_local', { auth: null })).slice(0, 2)).toStrictEqual([401, refused]);
+    expect((await answer('/_node/_local')).slice(0, 2)).toStrictEqual([200, { name: 'settee@localhost' }]);
   });
 
   it('reads the server\'s settings as strings: all, a section, one value, by _local or by the node name', async () => {

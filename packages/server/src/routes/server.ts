@@ -131,15 +131,16 @@ export async function membership(ctx: RequestContext): Promise<void> {
   sendJson(ctx, 200, { all_nodes: ['settee@localhost'], cluster_nodes: ['settee@localhost'] });
 }
 
-/** `GET /_node/_local`: the node's name; deeper paths go to `node-stats.ts`. */
+/** `GET /_node/_local`: the node's name (server admins); deeper paths go to `node-stats.ts`. */
 export async function node(ctx: RequestContext): Promise<void> {
   // `_stats`, `_system`, `_restart` and other paths under a node.
   if (ctx.segments.length > 2) return nodeResource(ctx);
+  // chttpd_auth_request: every `_` path but a few public ones (`_up`, `_uuids`, `_session`...) is for server admins.
+  requireServerAdmin(ctx.user);
   if (!isRead(ctx)) throw methodNotAllowed('GET,HEAD');
   if (ctx.segments.length === 2 && (ctx.segments[1] === '_local' || ctx.segments[1] === 'settee@localhost')) {
     sendJson(ctx, 200, { name: 'settee@localhost' });
     return;
   }
-  requireServerAdmin(ctx.user);
   throw new NotFoundError('missing');
 }
