@@ -2,6 +2,8 @@
 // status codes, headers, content negotiation, methods, feeds, multipart, limits. Expected values are CouchDB
 // 3.4.3's, as recorded in shared/couchdb-reference (documents.json, databases.json, attachments.json,
 // changes.json, server.json).
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, startServer } from './start.js';
 
@@ -270,6 +272,23 @@ describe('attachments', () => {
     const json = await request(server, '/db/withatt?attachments=true', { headers: { accept: 'application/json' } });
     const doc = (await json.json()) as { _attachments: Record<string, { data: string }> };
     expect(Buffer.from(doc._attachments['blob.bin']?.data ?? '', 'base64')).toStrictEqual(Buffer.from(bytes));
+  });
+
+  it('sends a text attachment gzipped to a client that accepts gzip, with the md5 of the gzip; plain to others', async () => {
+    const text = 'gzip me, gzip me, gzip me, please';
+    const put = await request(server, '/db/textual/t.txt', { method: 'PUT', body: text, headers: { 'content-type': 'text/plain' } });
+    expect(put.status).toBe(201);
+    await put.arrayBuffer();
+    const gzipped = await request(server, '/db/textual/t.txt', { headers: { 'accept-encoding': 'gzip' } });
+    expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+    expect(gzipped.headers.get('accept-ranges')).toBe('none');
+    // fetch decodes the body; the header is the md5 of what was sent, CouchDB's level-8 gzip (the digest's bytes).
+    expect(await gzipped.text()).toBe(text);
+    expect(gzipped.headers.get('content-md5')).toBe(createHash('md5').update(gzipSync(Buffer.from(text), { level: 8 })).digest('base64'));
+    expect(gzipped.headers.get('etag')).toBe(`"${gzipped.headers.get('content-md5')}"`);
+    const plain = await request(server, '/db/textual/t.txt', { headers: { 'accept-encoding': 'identity', range: 'bytes=0-3' } });
+    expect([plain.status, plain.headers.get('content-encoding'), plain.headers.get('content-md5')]).toStrictEqual([200, null, null]);
+    expect(await plain.text()).toBe(text);
   });
 
   it('a multipart answer gives every attachment its encoding info, stubs left by atts_since too', async () => {

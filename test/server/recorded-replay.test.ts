@@ -1,5 +1,5 @@
 // Replays CouchDB 3.4.3's recorded exchanges (shared/couchdb-reference) against settee-server, step by step on a
-// fresh server per file, and compares status codes, Content-Type, ETag, Location, Allow, Set-Cookie's attributes and the
+// fresh server per file, and compares status codes, Content-Type, ETag, Location, Allow, Content-Encoding, Set-Cookie's attributes and the
 // JSON bodies (revision ids must match; uuids, seqs, times and sizes are placeholders). Steps this server cannot
 // reproduce are listed in KNOWN_DIFFERENCES with the reason; every other step must match.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,10 @@ async function compare(step: RecordedStep, res: Response, bindings: Bindings, ba
   if (location !== undefined && !diffJsonOk(location.replace('http://<host>', base), res.headers.get('location'), bindings)) {
     out.push(`location ${location} vs ${res.headers.get('location')}`);
   }
+  // Content-Encoding: CouchDB sends gzip-stored attachments gzipped when the client (fetch here, as for the recorder)
+  // accepts gzip; fetch decodes the body but keeps the header.
+  const encoding = expected.headers['Content-Encoding'];
+  if ((encoding ?? null) !== res.headers.get('content-encoding')) out.push(`content-encoding ${encoding} vs ${res.headers.get('content-encoding')}`);
   const allow = expected.headers['Allow'];
   if (allow !== undefined && allow !== res.headers.get('allow')) out.push(`allow ${allow} vs ${res.headers.get('allow')}`);
   const cookie = expected.headers['Set-Cookie'];
