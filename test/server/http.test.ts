@@ -350,6 +350,24 @@ describe('changes feeds', () => {
     expect(last.last_seq).toStrictEqual((JSON.parse(lines[1] ?? '{}') as { seq: unknown }).seq);
   });
 
+  it('seq_interval: a row carries its seq when the rows left divide by the interval, the others null', async () => {
+    // The database of the test above: a, b, c.
+    const seqs = (results: Array<{ seq: unknown }>) => results.map((row) => row.seq !== null);
+    const normal = (await (await request(server, '/feed/_changes?seq_interval=2')).json()) as { results: Array<{ seq: unknown }>; last_seq: unknown };
+    // No limit: CouchDB counts down from 10^15, so the first row has its seq.
+    expect(seqs(normal.results)).toStrictEqual([true, false, true]);
+    expect(normal.last_seq).toStrictEqual(normal.results[2]?.seq);
+    const limited = (await (await request(server, '/feed/_changes?seq_interval=2&limit=3')).json()) as { results: Array<{ seq: unknown }> };
+    expect(seqs(limited.results)).toStrictEqual([false, true, false]);
+    const res = await request(server, '/feed/_changes?feed=continuous&since=0&limit=3&seq_interval=3');
+    const lines = (await res.text()).split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { seq?: unknown; last_seq?: unknown });
+    expect(seqs(lines.slice(0, 3) as Array<{ seq: unknown }>)).toStrictEqual([true, false, false]);
+    // The closing line still names the real last seq.
+    expect(lines[3]?.last_seq).toStrictEqual(normal.results[2]?.seq);
+    const bad = await request(server, '/feed/_changes?seq_interval=0');
+    expect([bad.status, ((await bad.json()) as { error: string }).error]).toStrictEqual([400, 'bad_request']);
+  });
+
   it('continuous: follows new writes and sends heartbeats while idle, ends at timeout', async () => {
     const res = await request(server, '/feed/_changes?feed=continuous&since=now&heartbeat=20&timeout=400');
     const reader = res.body?.getReader();

@@ -27,7 +27,6 @@ const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
     'GET /db/_design_docs': "offset counts the design documents before the range; CouchDB's value (1 for the first row) is not derivable",
   },
   'changes.json': {
-    'GET /db/_changes?seq_interval=2': 'seq_interval is accepted and ignored: every row carries its seq',
     'GET /db/_changes?since=3': "the engine's seqs are decimal strings, so a bare integer is a valid since",
     'GET /db/_changes?limit=abc': "CouchDB's 500 badarg is a crash; 400 bad_request here",
     'GET /db/_changes?style=bogus': "CouchDB's 500 badarg is a crash; 400 bad_request here",

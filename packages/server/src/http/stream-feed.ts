@@ -14,8 +14,8 @@ export interface StreamFeed<Row extends { seq: Seq }> {
   readonly timeout: number | undefined;
   /** A newline (or heartbeat event) every this many ms. */
   readonly heartbeat: number | undefined;
-  /** The JSON text of a row as the client sees it. */
-  render(row: Row): string;
+  /** The JSON text of a row as the client sees it; `index` counts the rows sent before it. */
+  render(row: Row, index: number): string;
   /** The feed's closing text (a `{"last_seq"}` line) given the seq of the last row sent; nothing for none. */
   closing(lastSeq: Seq): Promise<string | undefined> | string | undefined;
 }
@@ -58,7 +58,7 @@ export function streamFeed<Row extends { seq: Seq }>(ctx: RequestContext, since:
     const write = (row: Row): void => {
       if (done) return;
       lastSeq = row.seq;
-      const json = feed.render(row);
+      const json = feed.render(row, sent);
       res.write(feed.eventsource ? `data: ${json}\nid: ${JSON.stringify(row.seq)}\n\n` : `${json}\n`);
       sent += 1;
       if (feed.limit !== undefined && sent >= feed.limit) finish();

@@ -52,16 +52,37 @@ function heartbeatOf(options: QueryOptions): number | undefined {
   throw new BadRequestError('Invalid heartbeat value');
 }
 
+/** CouchDB's `limit` when none is given (`#changes_args.limit`), which `seq_interval` counts down from. */
+const UNLIMITED = 1e15;
+
+/**
+ * CouchDB's `seq_interval` (fabric_view_changes): a row carries its seq only when the rows left to send, the limit
+ * counting down from its first row, divide by the interval; the others carry `null`. `last_seq` is always given.
+ * Returns the seq (or null) for the row sent as number `index` (from 0), or undefined without an interval.
+ */
+function seqInterval(options: QueryOptions): ((row: ChangesRow, index: number) => Seq | null) | undefined {
+  const interval = options['seq_interval'];
+  if (interval === undefined) return undefined;
+  if (typeof interval !== 'number' || !Number.isSafeInteger(interval) || interval < 1) {
+    // CouchDB crashes on these (badarg, badarith): a 400 here.
+    throw new BadRequestError('`seq_interval` must be a positive integer');
+  }
+  const limit = typeof options['limit'] === 'number' ? options['limit'] : UNLIMITED;
+  return (row, index) => ((limit - index) % interval === 0 ? row.seq : null);
+}
+
 /** `/db/_changes`: normal and longpoll answer once; continuous and eventsource stream until timeout or disconnect. */
 export async function changesRoute(ctx: RequestContext, target: DbTarget): Promise<void> {
   const options = await feedOptions(ctx);
   const feed = feedOf(options);
+  const seqOf = seqInterval(options);
+  delete options['seq_interval'];
   if (feed === 'normal' || feed === 'longpoll') {
     const answer = await target.db.changes({ ...options, feed } as ChangesOptions);
-    sendJson(ctx, 200, answer);
+    sendJson(ctx, 200, seqOf === undefined ? answer : { ...answer, results: answer.results.map((row, i) => ({ ...row, seq: seqOf(row, i) })) });
     return;
   }
-  await streamChanges(ctx, target, options, feed);
+  await streamChanges(ctx, target, options, feed, seqOf);
 }
 
 /**
@@ -69,7 +90,13 @@ export async function changesRoute(ctx: RequestContext, target: DbTarget): Promi
  * while idle, and `{"last_seq"}` at the end (limit reached or `timeout` without a change). The client hanging up
  * unsubscribes from the engine.
  */
-async function streamChanges(ctx: RequestContext, target: DbTarget, options: QueryOptions, feed: Feed): Promise<void> {
+async function streamChanges(
+  ctx: RequestContext,
+  target: DbTarget,
+  options: QueryOptions,
+  feed: Feed,
+  seqOf: ((row: ChangesRow, index: number) => Seq | null) | undefined,
+): Promise<void> {
   const { feed: _feed, heartbeat: _h, timeout: rawTimeout, limit: rawLimit, descending: _d, ...live } = options;
   const heartbeat = heartbeatOf(options);
   const timeout = typeof rawTimeout === 'number' ? rawTimeout : heartbeat === undefined ? DEFAULT_WAIT : undefined;
@@ -95,7 +122,7 @@ async function streamChanges(ctx: RequestContext, target: DbTarget, options: Que
     limit,
     timeout,
     heartbeat,
-    render: (row) => JSON.stringify(row),
+    render: (row, index) => JSON.stringify(seqOf === undefined ? row : { ...row, seq: seqOf(row, index) }),
     // CouchDB closes a continuous feed with `last_seq` and the count of changes still pending after it.
     closing: async (last) => {
       if (eventsource) return undefined;
