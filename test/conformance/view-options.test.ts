@@ -59,6 +59,8 @@ describe.each(backends)('view options [$name]', (backend) => {
       ],
       { new_edits: false },
     );
+    // An ordinary edit afterwards leaves `plain` without conflicts.
+    await db.put({ _id: 'plain', _rev: '1-dddd', edited: true });
     const map = 'function (doc) { emit(doc._id, [doc._conflicts || null, doc._deleted_conflicts || null]); }';
     await db.put({ _id: '_design/conf', views: { v: { map } } });
     expect((await db.query('conf', 'v')).rows).toStrictEqual([
