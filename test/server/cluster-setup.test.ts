@@ -2,7 +2,7 @@
 // Expected answers follow CouchDB 3.4.3's sources (setup_httpd.erl, setup.erl, chttpd_node.erl, chttpd_misc.erl,
 // couch_stats_httpd.erl) and its recorded admin refusals (shared/couchdb-reference/auth.json).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, basic, request, startServer } from './start.js';
+import { ADMIN, basic, createUser, request, startServer } from './start.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 const ALICE = basic('alice', 'alice-pw');
@@ -24,11 +24,7 @@ function setup(body: unknown, auth?: string | null): Promise<Response> {
 
 beforeAll(async () => {
   server = await startServer();
-  const alice = await request(server, '/_users/org.couchdb.user:alice', {
-    method: 'PUT',
-    json: { _id: 'org.couchdb.user:alice', name: 'alice', password: 'alice-pw', roles: [], type: 'user' },
-  });
-  expect(alice.status).toBe(201);
+  await createUser(server, 'alice', 'alice-pw');
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import type { DbUpdate, DbUpdatesResponse, LiveDbUpdatesOptions } from '@settee/
 import { createEngine, type Engine } from '@settee/engine';
 import { createHttpAdapter, type HttpServer } from '@settee/http';
 import { createServer, type SetteeServer } from '@settee/server';
-import { ADMIN, basic, request } from './start.js';
+import { ADMIN, basic, createUser, request } from './start.js';
 
 let engine: Engine;
 let server: SetteeServer;
@@ -85,12 +85,7 @@ describe('access and parameters', () => {
     const anonymous = await json<{ error: string; reason: string }>('/_db_updates', { auth: null });
     expect(anonymous.status).toBe(401);
     expect(anonymous.body).toEqual({ error: 'unauthorized', reason: 'You are not a server admin.' });
-    const created = await request(server, '/_users/org.couchdb.user:carol', {
-      method: 'PUT',
-      json: { _id: 'org.couchdb.user:carol', name: 'carol', password: 'carol-pw', roles: [], type: 'user' },
-    });
-    expect(created.status).toBe(201);
-    await created.arrayBuffer();
+    await createUser(server, 'carol', 'carol-pw');
     const user = await json<{ error: string; reason: string }>('/_db_updates', { auth: basic('carol', 'carol-pw') });
     expect(user.status).toBe(401);
     expect(user.body.error).toBe('unauthorized');

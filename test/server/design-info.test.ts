@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDesignLogger, type DesignLogger } from '@settee/engine';
-import { basic, request, startServer } from './start.js';
+import { basic, createUser, request, startServer } from './start.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 // The recorded documents include one the `throws` view's map rejects: its log line is kept here, not printed.
@@ -152,11 +152,7 @@ describe('GET /db/_design/ddoc/_info', () => {
   });
 
   it('members may read it; others get the database\'s 401/403', async () => {
-    const user = await request(server, '/_users/org.couchdb.user:reader', {
-      method: 'PUT',
-      json: { _id: 'org.couchdb.user:reader', name: 'reader', password: 'pw', roles: [], type: 'user' },
-    });
-    expect(user.status).toBe(201);
+    await createUser(server, 'reader', 'pw');
     expect((await info(undefined, null)).status).toBe(401);
     expect((await info(undefined, basic('reader', 'pw'))).status).toBe(403);
     const opened = await request(server, '/db/_security', { method: 'PUT', json: { members: { names: ['reader'] } } });

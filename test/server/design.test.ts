@@ -4,7 +4,7 @@
 // validate_doc_update and `req.userCtx`. Expected values follow CouchDB 3.4.3 (views.json, collation.json and
 // design_functions.json in shared/couchdb-reference) and couch_mrview_show / chttpd_external where not recorded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, request, startServer } from './start.js';
+import { basic, createUser, request, startServer } from './start.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 
@@ -42,10 +42,7 @@ beforeAll(async () => {
   await request(server, '/db', { method: 'PUT' });
   // Public to members: anyone authenticated listed as member (bob), admins only for the admin.
   await request(server, '/db/_security', { method: 'PUT', json: { members: { names: ['bob'] }, admins: { roles: ['_admin'] } } });
-  await request(server, '/_users/org.couchdb.user:bob', {
-    method: 'PUT',
-    json: { _id: 'org.couchdb.user:bob', name: 'bob', password: 'bob-pw', roles: ['reader'], type: 'user' },
-  });
+  await createUser(server, 'bob', 'bob-pw', ['reader']);
   await request(server, '/db/_design/app', { method: 'PUT', json: DDOC });
   await request(server, '/db/_design/other', { method: 'PUT', json: { views: { by_title: { map: 'function (doc) { if (doc.title) emit(doc.title, doc.n); }' } } } });
   await request(server, '/db/_bulk_docs', {

@@ -1,16 +1,12 @@
 // `/_node/{node}/_config` on settee-server: its real settings under CouchDB's configuration names, read-only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, basic, request, startServer } from './start.js';
+import { ADMIN, basic, createUser, request, startServer } from './start.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 
 beforeAll(async () => {
   server = await startServer({ usersDbSecurityEditable: true });
-  const bob = await request(server, '/_users/org.couchdb.user:bob', {
-    method: 'PUT',
-    json: { _id: 'org.couchdb.user:bob', name: 'bob', password: 'bob-pw', roles: [], type: 'user' },
-  });
-  expect(bob.status).toBe(201);
+  await createUser(server, 'bob', 'bob-pw');
 });
 
 afterAll(async () => {

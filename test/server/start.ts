@@ -40,3 +40,14 @@ export function request(
   }
   return fetch(`${server.url}${path}`, { ...rest, headers, body });
 }
+
+/**
+ * Creates user `name` in `_users` as the admin (CouchDB's user document shape) and checks the 201; `roles` are the
+ * user's own roles.
+ */
+export async function createUser(server: { url: string }, name: string, password: string, roles: readonly string[] = []): Promise<void> {
+  const id = `org.couchdb.user:${name}`;
+  const res = await request(server, `/_users/${id}`, { method: 'PUT', json: { _id: id, name, password, roles, type: 'user' } });
+  const body = await res.text();
+  if (res.status !== 201) throw new Error(`creating user ${name} answered ${res.status}: ${body}`);
+}

@@ -3,7 +3,7 @@
 // document; the old password stops working, the new one works, and nobody else can read, change or list it.
 import nano from 'nano';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, request, startServer } from './start.js';
+import { basic, createUser, request, startServer } from './start.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 
@@ -27,11 +27,7 @@ beforeAll(async () => {
   server = await startServer({ usersDbSecurityEditable: true });
   const opened = await request(server, '/_users/_security', { method: 'PUT', json: OPEN_USERS });
   expect([opened.status, await opened.json()]).toStrictEqual([200, { ok: true }]);
-  const spike = await request(server, '/_users/org.couchdb.user:spike', {
-    method: 'PUT',
-    json: { _id: 'org.couchdb.user:spike', name: 'spike', password: 'foobar', roles: [], type: 'user' },
-  });
-  expect(spike.status).toBe(201);
+  await createUser(server, 'spike', 'foobar');
 });
 
 afterAll(async () => {
