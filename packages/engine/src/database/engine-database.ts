@@ -151,12 +151,12 @@ export class EngineDatabase implements DatabaseAdapter {
   async put<T extends object = JsonObject>(doc: DocumentInput<T> & { _id: string }, options: PutOptions = {}): Promise<WriteResult> {
     if (!isJsonObject(doc)) throw new BadRequestError('Document must be a JSON object');
     const prepared = prepareWithRev(doc, options.rev, doc._id);
-    return this.writeOne(checkWriteIds(this.ctx, [prepared])[0]!, options.new_edits !== false, options.userCtx);
+    return this.writeOne(checkWriteDoc(this.ctx, prepared), options.new_edits !== false, options.userCtx);
   }
 
   async post<T extends object = JsonObject>(doc: DocumentInput<T>, options: PutOptions = {}): Promise<WriteResult> {
     const prepared = prepareWithRev(doc, options.rev, undefined);
-    return this.writeOne(checkWriteIds(this.ctx, [prepared])[0]!, options.new_edits !== false, options.userCtx);
+    return this.writeOne(checkWriteDoc(this.ctx, prepared), options.new_edits !== false, options.userCtx);
   }
 
   async remove(id: string, rev: string, options: WriteContextOptions = {}): Promise<WriteResult> {
@@ -178,7 +178,7 @@ export class EngineDatabase implements DatabaseAdapter {
     const ctx = this.ctx;
     if (!Array.isArray(docs)) throw new BadRequestError('`docs` parameter must be an array.');
     // Every document is validated before anything is written: one bad document fails the whole request.
-    const prepared = checkWriteIds(ctx, docs.map((doc: unknown) => prepareDoc(doc)));
+    const prepared = docs.map((doc: unknown) => prepareDoc(doc)).map((doc) => checkWriteDoc(ctx, doc));
     const newEdits = options.new_edits !== false;
     if (!newEdits) {
       for (const doc of prepared) {
@@ -397,14 +397,14 @@ function prepareWithRev(doc: object, rev: string | undefined, id: string | undef
   return prepareDoc(merged, id);
 }
 
-/** In a partitioned database, writes need `partition:docid` ids (or `_design/`, `_local/`); nothing is written otherwise. */
-function checkWriteIds(ctx: DbContext, docs: PreparedDoc[]): PreparedDoc[] {
-  if (ctx.partitioned !== true) return docs;
-  for (const doc of docs) {
-    if (doc.id === undefined) throw generatedIdRefused();
-    assertPartitionedDocId(doc.id);
-  }
-  return docs;
+/**
+ * In a partitioned database, writes need `partition:docid` ids (or `_design/`, `_local/`), so a generated id will
+ * not do; nothing is written otherwise. Returns the document.
+ */
+function checkWriteDoc(ctx: DbContext, doc: PreparedDoc): PreparedDoc {
+  if (ctx.partitioned === true && doc.id === undefined) throw generatedIdRefused();
+  if (doc.id !== undefined) checkWriteId(ctx, doc.id);
+  return doc;
 }
 
 /** The partitioned database's id rule for a write of `id` (see partition-ids.ts). */
