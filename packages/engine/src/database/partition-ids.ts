@@ -1,7 +1,6 @@
 import { BadRequestError } from '@settee/core';
+import { isWellFormed } from '../storage/compare-utf8.js';
 import { assertDocId, DESIGN_PREFIX, LOCAL_PREFIX } from './doc-ids.js';
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** CouchDB's message when a document id of a partitioned database has no `partition:` part. */
 const NEEDS_PARTITION = 'Doc id must be of form partition:id';
@@ -24,7 +23,7 @@ export function assertPartitionName(name: unknown): asserts name is string {
   if (typeof name !== 'string') throw illegalPartition('Partition must be a string');
   if (name === '') throw illegalPartition('Partition must not be empty');
   if (name.startsWith('_')) throw illegalPartition('Partition must not start with an underscore');
-  if (LONE_SURROGATE.test(name)) throw illegalPartition('Partition must be valid UTF-8');
+  if (!isWellFormed(name)) throw illegalPartition('Partition must be valid UTF-8');
   if (name.includes(':')) throw illegalPartition('Partition must not contain a colon');
 }
 
