@@ -2,6 +2,9 @@ import type { Observable, Subscription } from 'rxjs';
 import type { Seq } from '@settee/core';
 import type { RequestContext } from './context.js';
 
+/** CouchDB's default heartbeat (`heartbeat=true`) and feed timeout, in ms, for `_changes` and `_db_updates`. */
+export const DEFAULT_WAIT = 60_000;
+
 /** How one continuous or eventsource feed runs (`_changes`, `_db_updates`). */
 export interface StreamFeed<Row extends { seq: Seq }> {
   /** The rows to send, subscribed once the feed starts. */

@@ -5,11 +5,8 @@ import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery, type QueryOptions } from '../http/query.js';
 import { sendJson } from '../http/respond.js';
-import { streamFeed } from '../http/stream-feed.js';
+import { DEFAULT_WAIT, streamFeed } from '../http/stream-feed.js';
 import type { DbTarget } from './db-target.js';
-
-/** CouchDB's default heartbeat and continuous-feed timeout (ms). */
-const DEFAULT_WAIT = 60_000;
 
 type Feed = 'normal' | 'longpoll' | 'continuous' | 'eventsource';
 

@@ -22,7 +22,7 @@ function crash(reason: string): BadRequestError {
   return new BadRequestError(reason);
 }
 
-/** True when the database exists (CouchDB's `fabric:get_db_info` inside `catch`: any failure counts as missing). */
+/** True when the database exists (CouchDB's `fabric:get_db_info` inside `catch`: every failure counts as missing). */
 async function dbExists(ctx: RequestContext, name: unknown): Promise<boolean> {
   if (typeof name !== 'string') return false;
   const engineName = engineDbName(name);

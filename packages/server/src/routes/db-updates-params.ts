@@ -1,7 +1,6 @@
 import { BadRequestError } from '@settee/core';
+import { DEFAULT_WAIT } from '../http/stream-feed.js';
 
-/** CouchDB's default heartbeat (`heartbeat=true`) and its cap on a feed's `timeout` (ms). */
-export const DEFAULT_WAIT = 60_000;
 
 /** The `feed` values `_db_updates` accepts. */
 export type DbUpdatesFeed = 'normal' | 'longpoll' | 'continuous' | 'eventsource';
