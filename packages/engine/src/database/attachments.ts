@@ -93,6 +93,7 @@ function rewrite(
     deleted: false,
     body: base ? (JSON.parse(base.body) as JsonObject) : {},
     attachments: edit(existing),
+    encoded: undefined,
   };
   // validate_doc_update sees the attachment write as the user who made it.
   const [result] = writeDocs(ctx, [doc], true, userCtx);

@@ -20,10 +20,12 @@ export interface PreparedDoc {
   body: JsonObject;
   /** Undefined when the document has no `_attachments` member (it then drops any it had). */
   attachments: AttachmentInput[] | undefined;
-  /** The body's JSON text, when it was encoded ahead of the write (see precomputeRevHashes). */
-  bodyJson?: string;
-  /** Where a revision hash computed ahead of the write is found, valid for this parent and no attachments. */
-  hashHint?: { parent: { pos: number; hash: string } | null; batch: RevHashBatch; index: number };
+  /**
+   * Where the body's JSON text and revision hash computed ahead of the write are found (see precomputeRevHashes);
+   * the hash is valid for this parent and no attachments. Always present, so that every prepared document has one
+   * hidden class (see RevHashPool on why shapes that outlive a batch matter).
+   */
+  encoded: { parent: { pos: number; hash: string } | null; batch: RevHashBatch; index: number } | undefined;
 }
 
 /** Special members a written document may carry; the read-only ones are dropped silently as CouchDB does. */
@@ -56,7 +58,7 @@ export function prepareDoc(input: unknown, idOverride?: string): PreparedDoc {
   const revisions = input._revisions === undefined ? undefined : parseRevisions(input._revisions);
   const attachments = input._attachments === undefined ? undefined : parseAttachments(input._attachments);
   if (typeof id === 'string' && id.startsWith(DESIGN_PREFIX)) assertDesignDoc(body);
-  return { id: id as string | undefined, rev, revisions, deleted, body, attachments };
+  return { id: id as string | undefined, rev, revisions, deleted, body, attachments, encoded: undefined };
 }
 
 /** `_local` documents carry revs `0-N`; every other document a revision id. */

@@ -50,6 +50,7 @@ const SEP = '\n';
  * is just the winner (most documents): it is rebuilt from the winner on decode, saving a second copy of the rev.
  */
 export function encodeRecord(record: DocRecord): string {
+  // join copies into one flat string: the body may be a slice of a whole chunk's JSON, which must not be kept alive.
   const atts = record.winnerBody.atts ? JSON.stringify(record.winnerBody.atts) : '';
   const tree = isJustWinner(record) ? '' : encodeTree(record.tree);
   return [record.seq, record.winner, record.deleted ? '1' : '0', tree, atts, record.winnerBody.body].join(SEP);
@@ -110,7 +111,8 @@ export function decodeRecordBody(text: string): RevBody {
 }
 
 export function encodeRevBody(rev: RevBody): string {
-  return (rev.atts ? JSON.stringify(rev.atts) : '') + SEP + rev.body;
+  // join copies into one flat string: the body may be a slice of a whole chunk's JSON, which must not be kept alive.
+  return [rev.atts ? JSON.stringify(rev.atts) : '', rev.body].join(SEP);
 }
 
 export function decodeRevBody(text: string): RevBody {

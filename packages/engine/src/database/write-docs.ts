@@ -22,7 +22,8 @@ import {
   type RevBody,
 } from './records.js';
 import { resolveAttachments } from './resolve-attachments.js';
-import { BodyNotJsonError, bodyJsonOf } from './body-json.js';
+import { BodyNotJsonError } from './body-json.js';
+import { preparedBodyJson } from './precompute-rev-hashes.js';
 
 /** One document's state while a batch is being applied: as stored, as it is now, and bodies added. */
 interface WorkingDoc {
@@ -143,8 +144,8 @@ function applyEdit(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, id: string, 
   const pos = parent ? parent.pos + 1 : 1;
   const resolved = resolveAttachments(id, doc.attachments, parentAtts, pos, (d) => attData.has(d) || ctx.storage.get(SPACE.atts, d) !== undefined);
   // The revision hashes the body exactly as stored: its JSON text.
-  const bodyJson = doc.bodyJson ?? bodyJsonOf(doc.body, id);
-  const hint = doc.hashHint;
+  const bodyJson = preparedBodyJson(doc, id);
+  const hint = doc.encoded;
   const hash =
     hint !== undefined && resolved.forHash.length === 0 && sameParent(hint.parent, parent)
       ? hint.batch.hash(hint.index)
@@ -166,7 +167,7 @@ function applyReplicated(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, id: st
   const previous = record ? nearestStoredAncestor(ctx, entry, record, history) : undefined;
   const resolved = resolveAttachments(id, doc.attachments, previous, history.start, (d) => attData.has(d) || ctx.storage.get(SPACE.atts, d) !== undefined);
   for (const [digest, base64] of resolved.newData) attData.set(digest, base64);
-  storeRevision(meta, entry, id, history, doc.deleted, { body: doc.bodyJson ?? bodyJsonOf(doc.body, id), atts: resolved.atts });
+  storeRevision(meta, entry, id, history, doc.deleted, { body: preparedBodyJson(doc, id), atts: resolved.atts });
   return { rev };
 }
 

@@ -52,14 +52,29 @@ export class JsonTextTermWriter extends TermWriter {
 
   /** {@link ejsonText} for text already encoded as UTF-8: `bytes[start..end)`, which may be shared memory. */
   ejsonUtf8(bytes: Uint8Array, start: number, end: number): this {
+    const stop = this.ejsonUtf8Value(bytes, start, end);
+    if (stop !== end) throw unexpected(end, stop);
+    return this;
+  }
+
+  /**
+   * The EJSON term of the one JSON value that starts at `bytes[start]` and ends before `end`, with anything after it
+   * left unread: returns the index just after the value. Adds to {@link utf16Shrink} as it reads.
+   */
+  ejsonUtf8Value(bytes: Uint8Array, start: number, end: number): number {
     // No JSON token grows by more than 3x when encoded as a term, so one reservation covers the whole text.
     this.ensure((end - start) * 3 + 16);
     this.src = bytes;
     this.srcEnd = end;
-    const stop = this.value(start);
-    if (stop !== end) throw unexpected(end, stop);
-    return this;
+    return this.value(start);
   }
+
+  /**
+   * UTF-8 bytes read minus the UTF-16 units they stand for, summed over every text read since it was last set:
+   * what turns a byte offset into the text into a string index. (Only strings hold non-ASCII characters: a 2-, 3-
+   * or 4-byte sequence is 1, 1 or 2 units.) The caller resets it.
+   */
+  utf16Shrink = 0;
 
   /** Writes the value starting at byte `i`; returns the index after it. */
   private value(i: number): number {
@@ -174,6 +189,8 @@ export class JsonTextTermWriter extends TermWriter {
       if (c === QUOTE) break;
       if (c !== BACKSLASH) {
         if (c < 0x20) throw unexpected(end, i - 1);
+        // A continuation byte adds no UTF-16 unit; a 4-byte lead adds two.
+        if (c >= 0x80) this.utf16Shrink += (c & 0xc0) === 0x80 ? 1 : c >= 0xf0 ? -1 : 0;
         buf[pos++] = c;
         continue;
       }

@@ -1,8 +1,10 @@
-import { computeRevHashFromUtf8 } from './rev-hash.js';
+import { computeRevHashOfUtf8Value } from './rev-hash.js';
 
 /**
- * One chunk of a batch's revision hashes, as posted to a hashing thread. The bodies are UTF-8 JSON text in shared
- * memory (`bytes`, body i at `offsets[i]..offsets[i + 1]`); none of them has attachments.
+ * One chunk of a batch's revision hashes, as posted to a hashing thread. The chunk's bodies are one JSON array in
+ * shared memory (`bytes[start..end)`, UTF-8, as `JSON.stringify` writes it); none of them has attachments. The
+ * per-body arrays (`results`, `spans`, `deleted`, `parentPos`) are the whole batch's, shared, indexed by the body's
+ * place in the batch: the chunk's bodies are `first..first + count - 1`.
  */
 export interface RevHashChunk {
   /**
@@ -10,18 +12,26 @@ export interface RevHashChunk {
    * {@link HASHED_BY_WORKER} (see {@link claimTag}).
    */
   claims: Int32Array;
-  /** Where the worker writes each body's hash: 32 hex digits per body, body i of the batch at `i * HASH_BYTES`. */
+  /** Where each body's hash goes: 32 hex digits per body, body i of the batch at `i * HASH_BYTES`. */
   results: Uint8Array;
-  /** Index of the chunk's first body in the batch. */
+  /**
+   * Where each body lies in its chunk's JSON text, as string indexes (UTF-16 units): body i of the batch from
+   * `spans[2 * i]` to `spans[2 * i + 1]`, so the writing thread slices the body's JSON out of the chunk's text.
+   */
+  spans: Int32Array;
+  /** Index of the chunk's first body in the batch, and how many bodies it has. */
   first: number;
+  count: number;
   batch: number;
   chunk: number;
   bytes: Uint8Array;
-  offsets: Int32Array;
+  start: number;
+  end: number;
+  /** 1 for a deletion, by body. */
   deleted: Uint8Array;
-  /** Parent revision of each body: its generation (0 for none) and hash (empty for none). */
+  /** Each body's parent revision: its generation (0 for none), by body, and the chunk's parent hashes ('' for none). */
   parentPos: Float64Array;
-  parentHash: string[];
+  parentHash: readonly string[];
 }
 
 export const CLAIMED_BY_WORKER = 1;
@@ -61,12 +71,10 @@ export function claimState(claims: Int32Array, chunk: number): number {
 }
 
 /**
- * The worker's end of a chunk: writes the hashes into `results`, then marks the chunk hashed and wakes a caller
- * waiting for it. The mark comes last, so a caller that sees it reads complete hashes.
+ * The worker's end of a chunk whose hashes are in shared memory: marks it hashed and wakes a caller waiting for it.
+ * The mark comes after the hashes, so a caller that sees it reads complete ones.
  */
-export function publishHashes(chunk: RevHashChunk, hashes: readonly string[]): void {
-  const out = Buffer.from(chunk.results.buffer, chunk.results.byteOffset, chunk.results.byteLength);
-  hashes.forEach((hash, i) => out.write(hash, (chunk.first + i) * HASH_BYTES, HASH_BYTES, 'latin1'));
+export function publishHashes(chunk: RevHashChunk): void {
   Atomics.store(chunk.claims, chunk.chunk, claimTag(chunk.batch, HASHED_BY_WORKER));
   Atomics.notify(chunk.claims, chunk.chunk);
 }
@@ -77,16 +85,32 @@ export function releaseChunk(chunk: RevHashChunk): void {
   Atomics.notify(chunk.claims, chunk.chunk);
 }
 
-/** The revision hashes of a chunk's bodies, in order. */
-export function hashChunk(chunk: RevHashChunk): string[] {
-  const hashes: string[] = [];
-  const count = chunk.offsets.length - 1;
+/**
+ * Hashes a chunk's bodies and writes each hash and span into the batch's shared memory (see {@link RevHashChunk}).
+ * Throws SyntaxError when the text is not the JSON array of `count` bodies it should be.
+ */
+export function hashChunk(chunk: RevHashChunk): void {
+  const { bytes, end, first, count } = chunk;
+  const out = Buffer.from(chunk.results.buffer, chunk.results.byteOffset, chunk.results.byteLength);
+  let at = chunk.start;
+  if (bytes[at++] !== OPEN_ARRAY) throw new SyntaxError('A chunk of bodies must be a JSON array');
+  // UTF-8 bytes beyond UTF-16 units so far: byte offset minus this is the string index.
+  let shrink = 0;
   for (let i = 0; i < count; i++) {
-    const pos = chunk.parentPos[i]!;
+    const body = first + i;
+    const pos = chunk.parentPos[body]!;
     const parent = pos === 0 ? null : { pos, hash: chunk.parentHash[i]! };
-    hashes.push(
-      computeRevHashFromUtf8({ deleted: chunk.deleted[i] === 1, parent, attachments: [] }, chunk.bytes, chunk.offsets[i]!, chunk.offsets[i + 1]!),
-    );
+    const found = computeRevHashOfUtf8Value({ deleted: chunk.deleted[body] === 1, parent }, bytes, at, end);
+    chunk.spans[2 * body] = at - chunk.start - shrink;
+    shrink += found.utf16Shrink;
+    chunk.spans[2 * body + 1] = found.stop - chunk.start - shrink;
+    out.write(found.hash, body * HASH_BYTES, HASH_BYTES, 'latin1');
+    at = found.stop + 1;
+    if (bytes[found.stop] !== (i === count - 1 ? CLOSE_ARRAY : COMMA)) throw new SyntaxError('A chunk of bodies has more or fewer bodies than it says');
   }
-  return hashes;
+  if (at !== end) throw new SyntaxError('A chunk of bodies has text after its array');
 }
+
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;

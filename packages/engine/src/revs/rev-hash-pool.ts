@@ -12,15 +12,18 @@ import {
 } from './rev-hash-chunk.js';
 import { revHashWorkerScript } from './rev-hash-worker-script.js';
 
-/** One body to hash: its stored JSON text, whether it is a deletion, and its parent revision. */
+/** What a revision hash takes besides the body: whether it is a deletion, and its parent revision. */
 export interface RevHashItem {
-  bodyJson: string;
   deleted: boolean;
   parent: { pos: number; hash: string } | null;
 }
 
-/** Bodies per chunk: small enough to split a batch evenly between threads, large enough that posting is cheap. */
-const CHUNK = 64;
+/**
+ * Bodies per chunk: small enough to split a batch evenly between threads, large enough that posting is cheap and
+ * that one `JSON.stringify` of the chunk's bodies costs clearly less than one per body.
+ */
+export const REV_HASH_CHUNK = 64;
+const CHUNK = REV_HASH_CHUNK;
 /** Heap sizes of the hashing thread, in MB. */
 const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 };
 /** Most chunks one batch may have (claim tags keep 29 bits of the batch number, chunk indexes are plain). */
@@ -38,12 +41,13 @@ const WAIT_WITHOUT_STEALING_MS = 10_000;
  * (CouchDB's rule), about a third of the cost of writing a document; with a second core idle, a batch is hashed
  * while it is being written.
  *
- * `begin` encodes each chunk of bodies as UTF-8 into shared memory and posts it; the worker claims chunks in order
- * and writes their hashes back into shared memory. The writer then asks for each hash as it applies the documents
- * (`RevHashBatch.hash`, synchronous): a chunk the worker finished is read, a chunk nobody took yet is claimed and
- * hashed on the spot, and a chunk the worker is hashing right now is waited for (briefly). So the worker runs ahead
- * of the writer, the writer never hashes what the worker already did, and a worker that is slow to start, stopped
- * or failed only leaves more hashing to the writer: every answer is the right hash, never late.
+ * `begin` writes each chunk's bodies as one JSON array, UTF-8 in shared memory, and posts the chunk; the worker
+ * claims chunks in order and writes back, for each body, its hash and where its JSON lies in the chunk's text. The
+ * writer then asks for each body's JSON and hash as it applies the documents (`RevHashBatch.bodyJson` and `hash`,
+ * synchronous): a chunk the worker finished is read, a chunk nobody took yet is claimed and hashed on the spot, and
+ * while the worker hashes the chunk asked for, the writer hashes chunks from the end of the batch. So the worker
+ * runs ahead of the writer, the writer never hashes what the worker already did, and a worker that is slow to
+ * start, stopped or failed only leaves more hashing to the writer: every answer is the right one, never late.
  */
 export class RevHashPool {
   private worker: Worker | undefined;
@@ -52,30 +56,41 @@ export class RevHashPool {
   /** Chunks hashed by the worker and by the calling thread, for tests and benchmarks. */
   readonly stats = { workerChunks: 0, callerChunks: 0 };
   private readonly memory = new SharedMemoryPool();
+  /**
+   * The latest batch, emptied once finished. V8 deoptimizes code built on a hidden class once no object of that
+   * class is left, which a full GC between two write batches would otherwise always find: keeping one batch (and
+   * one of its chunks) alive spares the next batch a run of slow, unoptimized hashing and reading.
+   */
+  private latest: RevHashBatch | undefined;
 
   /** @param options.steal false makes the caller wait for the worker rather than hash (for tests of the worker). */
   constructor(private readonly options: { steal?: boolean } = {}) {}
 
   /**
-   * Hands `count` bodies to the worker, `item(i)` giving body i (called once per body, in order). Returns the batch
-   * to read the hashes from, or `undefined` when there is no worker (the caller then hashes as it writes). Call
-   * `finish` on the batch once every hash it needs was read.
+   * Hands `count` bodies to the worker: `item(i)` gives body i's deletion flag and parent (called once per body, in
+   * order), `chunkJson(from, to)` the JSON array of bodies `from..to - 1` (called once per chunk, in order; what it
+   * throws ends the batch and is thrown on). Returns the batch to read the bodies' JSON and hashes from, or
+   * `undefined` when there is no worker (the caller then encodes and hashes as it writes). Call `finish` on the batch
+   * once every answer it needs was read.
    */
-  begin(count: number, item: (index: number) => RevHashItem): RevHashBatch | undefined {
+  begin(count: number, item: (index: number) => RevHashItem, chunkJson: (from: number, to: number) => string): RevHashBatch | undefined {
     const chunks = Math.ceil(count / CHUNK);
     if (chunks > MAX_CHUNKS) throw new RangeError(`At most ${MAX_CHUNKS * CHUNK} bodies per batch`);
     const worker = this.start();
     // Without a worker, encoding into shared memory would only add work.
     if (!worker || count === 0) return undefined;
-    const batch = this.nextBatch++;
-    const memory = this.memory.lease(chunks, count, batch);
-    const posted: RevHashChunk[] = [];
-    for (let c = 0; c < chunks; c++) {
-      const chunk = encodeChunk(this.memory, memory, batch, c, c * CHUNK, Math.min(count, (c + 1) * CHUNK), item);
-      posted.push(chunk);
-      worker.postMessage(chunk);
+    const batchNumber = this.nextBatch++;
+    const memory = this.memory.lease(chunks, count, batchNumber);
+    const parentHashes: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const { deleted, parent } = item(i);
+      memory.deleted[i] = deleted ? 1 : 0;
+      memory.parentPos[i] = parent?.pos ?? 0;
+      parentHashes.push(parent?.hash ?? '');
     }
-    return new PooledRevHashBatch(posted, memory, {
+    const posted: RevHashChunk[] = [];
+    const texts: string[] = [];
+    const batch = new PooledRevHashBatch(posted, texts, memory, {
       workerGone: () => this.failed,
       steal: this.options.steal !== false,
       finished: (reusable, stats) => {
@@ -84,14 +99,37 @@ export class RevHashPool {
         if (reusable) this.memory.giveBack(memory);
       },
     });
+    this.latest = batch;
+    try {
+      for (let c = 0; c < chunks; c++) {
+        const from = c * CHUNK;
+        const to = Math.min(count, from + CHUNK);
+        const text = chunkJson(from, to);
+        texts.push(text);
+        const chunk = encodeChunk(this.memory, memory, batchNumber, c, from, to, text, parentHashes.slice(from, to));
+        posted.push(chunk);
+        worker.postMessage(chunk);
+      }
+    } catch (error) {
+      batch.finish();
+      throw error;
+    }
+    return batch;
   }
 
-  /** Hashes `count` bodies and returns their hashes (`begin`, every `hash`, `finish`); `undefined` without a worker. */
-  hashAll(count: number, item: (index: number) => RevHashItem): string[] | undefined {
-    const batch = this.begin(count, item);
+  /**
+   * Hashes `count` bodies and returns their JSON and hashes (`begin`, every answer, `finish`); `undefined` without a
+   * worker.
+   */
+  hashAll(
+    count: number,
+    item: (index: number) => RevHashItem,
+    chunkJson: (from: number, to: number) => string,
+  ): Array<{ bodyJson: string; hash: string }> | undefined {
+    const batch = this.begin(count, item, chunkJson);
     if (batch === undefined) return undefined;
     try {
-      return Array.from({ length: count }, (_, i) => batch.hash(i));
+      return Array.from({ length: count }, (_, i) => ({ bodyJson: batch.bodyJson(i), hash: batch.hash(i) }));
     } finally {
       batch.finish();
     }
@@ -137,69 +175,118 @@ interface BatchHooks {
   finished(reusable: boolean, stats: { workerChunks: number; callerChunks: number }): void;
 }
 
-/** The hashes of one batch, read in any order while the worker is still hashing (see {@link RevHashPool}). */
+/** The answers of one batch, read in any order while the worker is still hashing (see {@link RevHashPool}). */
 export interface RevHashBatch {
+  /** The JSON text of body `index`, as the chunk's `JSON.stringify` wrote it (synchronous, as {@link hash}). */
+  bodyJson(index: number): string;
   /** The revision hash of body `index` (synchronous: read, hashed here, or briefly waited for). */
   hash(index: number): string;
   /** Releases the batch's shared memory; chunks nobody read are taken from the worker first. Call it once. */
   finish(): void;
 }
 
-/** A batch of {@link RevHashPool}: its chunks in shared memory and what was read of them. */
+/** A batch of {@link RevHashPool}: its chunks in shared memory and which of them are settled. */
 class PooledRevHashBatch implements RevHashBatch {
-  /** Hashes of chunks hashed or read so far, by chunk. */
-  private readonly hashes: Array<readonly string[] | undefined> = [];
+  /** True for a chunk whose hashes and spans are in shared memory, read or written by this thread. */
+  private readonly settled: boolean[] = [];
+  /** Every chunk after this one has been claimed (by either side): where stealing from the end starts looking. */
+  private claimedAbove = Number.MAX_SAFE_INTEGER;
   private readonly stats = { workerChunks: 0, callerChunks: 0 };
   /** True when a chunk was taken from the worker after a timeout: it may still write into this memory. */
   private abandoned = false;
   private done = false;
+  private readonly hashText: Buffer;
 
   constructor(
-    private readonly chunks: readonly RevHashChunk[],
+    /** The chunks posted so far (all of them once `begin` returned). */
+    private chunks: readonly RevHashChunk[],
+    /** Each chunk's JSON text. */
+    private texts: readonly string[],
     private readonly memory: BatchMemory,
     private readonly hooks: BatchHooks,
-  ) {}
-
-  /** The revision hash of body `index`. */
-  hash(index: number): string {
-    const c = Math.floor(index / CHUNK);
-    const hashes = this.hashes[c] ?? (this.hashes[c] = this.settle(c));
-    return hashes[index - c * CHUNK]!;
+  ) {
+    this.hashText = Buffer.from(memory.results.buffer, memory.results.byteOffset, memory.results.byteLength);
   }
 
-  /** Releases the batch's shared memory; chunks nobody read are taken from the worker first. */
+  bodyJson(index: number): string {
+    const c = this.settle(index);
+    const spans = this.memory.spans;
+    return this.texts[c]!.slice(spans[2 * index], spans[2 * index + 1]);
+  }
+
+  hash(index: number): string {
+    this.settle(index);
+    return this.hashText.toString('latin1', index * HASH_BYTES, (index + 1) * HASH_BYTES);
+  }
+
   finish(): void {
     if (this.done) return;
     this.done = true;
     for (let c = 0; c < this.chunks.length; c++) {
-      if (this.hashes[c] === undefined && !claimChunk(this.chunks[c]!, CLAIMED_BY_CALLER)) {
+      if (!this.settled[c] && !claimChunk(this.chunks[c]!, CLAIMED_BY_CALLER)) {
         // The worker has it: the memory can be reused only once the worker is done with it.
         if (claimState(this.memory.claims, c) === CLAIMED_BY_WORKER && !this.waitForWorker(c)) this.abandoned = true;
       }
     }
     this.hooks.finished(!this.abandoned, this.stats);
+    this.release();
   }
 
-  /** The hashes of chunk `c`: the worker's, or computed here. */
-  private settle(c: number): readonly string[] {
+  /** Drops what a finished batch no longer needs: its text, and its chunks but one, emptied (see RevHashPool.latest). */
+  private release(): void {
+    this.texts = [];
+    const kept = this.chunks[0];
+    if (kept === undefined) return;
+    kept.bytes = NO_BYTES;
+    kept.parentHash = [];
+    this.chunks = [kept];
+  }
+
+  /** Makes sure the chunk of body `index` is hashed, here or by the worker; returns the chunk's number. */
+  private settle(index: number): number {
+    const c = (index / CHUNK) | 0;
+    if (this.settled[c] !== true) this.settleChunk(c);
+    return c;
+  }
+
+  private settleChunk(c: number): void {
     const chunk = this.chunks[c]!;
     if (this.hooks.steal && claimChunk(chunk, CLAIMED_BY_CALLER)) return this.hashHere(chunk);
+    // While the worker hashes this chunk, hash the ones it would reach last rather than wait.
+    while (this.hooks.steal && claimState(this.memory.claims, c) === CLAIMED_BY_WORKER && this.stealFromEnd(c)) {
+      // One chunk hashed: look again.
+    }
     this.waitForWorker(c);
     const state = claimState(this.memory.claims, c);
     if (state === HASHED_BY_WORKER) {
       this.stats.workerChunks++;
-      return readHashes(chunk);
+      this.settled[c] = true;
+      return;
     }
     // Still the worker's (stopped, or starved of CPU): it may yet write into this batch's memory.
     if (state === CLAIMED_BY_WORKER) this.abandoned = true;
     // Else handed back by a worker that failed on it, or never reached: take it so the worker skips it.
     else claimChunk(chunk, CLAIMED_BY_CALLER);
-    return this.hashHere(chunk);
+    this.hashHere(chunk);
   }
 
-  private hashHere(chunk: RevHashChunk): readonly string[] {
+  /** Hashes the last chunk after `c` that nobody took; false when there is none. */
+  private stealFromEnd(c: number): boolean {
+    for (let last = Math.min(this.chunks.length - 1, this.claimedAbove); last > c; last--) {
+      if (claimChunk(this.chunks[last]!, CLAIMED_BY_CALLER)) {
+        this.claimedAbove = last - 1;
+        this.hashHere(this.chunks[last]!);
+        return true;
+      }
+    }
+    this.claimedAbove = Math.min(this.claimedAbove, c);
+    return false;
+  }
+
+  private hashHere(chunk: RevHashChunk): void {
     this.stats.callerChunks++;
-    return hashChunk(chunk);
+    hashChunk(chunk);
+    this.settled[chunk.chunk] = true;
   }
 
   /**
@@ -221,17 +308,6 @@ class PooledRevHashBatch implements RevHashBatch {
   }
 }
 
-function readHashes(chunk: RevHashChunk): string[] {
-  const out = Buffer.from(chunk.results.buffer, chunk.results.byteOffset, chunk.results.byteLength);
-  const count = chunk.offsets.length - 1;
-  const hashes: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const at = (chunk.first + i) * HASH_BYTES;
-    hashes.push(out.toString('latin1', at, at + HASH_BYTES));
-  }
-  return hashes;
-}
-
 let shared: RevHashPool | undefined;
 
 /**
@@ -243,12 +319,15 @@ export function sharedRevHashPool(): RevHashPool {
 }
 
 /**
- * Shared memory of one batch: UTF-8 arenas filled front to back with the bodies, the chunks' claim slots, and the
- * hashes the worker writes back.
+ * Shared memory of one batch: UTF-8 arenas filled front to back with the chunks' JSON, the chunks' claim slots, and
+ * per body its inputs (deletion, parent generation) and what the hashing writes back (hash, span).
  */
 interface BatchMemory {
   claims: Int32Array;
   results: Uint8Array;
+  spans: Int32Array;
+  deleted: Uint8Array;
+  parentPos: Float64Array;
   arenas: Arena[];
 }
 
@@ -258,10 +337,15 @@ interface Arena {
   used: number;
 }
 
+const NO_BYTES = new Uint8Array(0);
+
 /** Arena size: a batch of 1,000 typical documents fits in one. */
 const ARENA_BYTES = 1 << 20;
 /** Arenas kept for reuse between batches. */
 const SPARE_ARENAS = 2;
+
+/** Per-body arrays of a batch, kept for reuse between batches. */
+type BodyArrays = Pick<BatchMemory, 'results' | 'spans' | 'deleted' | 'parentPos'>;
 
 /**
  * Reuses shared memory between batches: allocating a SharedArrayBuffer (zeroed, often fresh pages) per chunk cost
@@ -270,17 +354,17 @@ const SPARE_ARENAS = 2;
 class SharedMemoryPool {
   private spareArenas: Arena[] = [];
   private spareClaims: Int32Array | undefined;
-  private spareResults: Uint8Array | undefined;
+  private spareBodies: BodyArrays | undefined;
 
   lease(chunks: number, count: number, batch: number): BatchMemory {
     let claims = this.spareClaims;
     if (claims === undefined || claims.length < chunks) claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(chunks, 64)));
-    let results = this.spareResults;
-    if (results === undefined || results.length < count * HASH_BYTES) results = new Uint8Array(new SharedArrayBuffer(HASH_BYTES * Math.max(count, 1024)));
+    let bodies = this.spareBodies;
+    if (bodies === undefined || bodies.deleted.length < count) bodies = bodyArrays(Math.max(count, 1024));
     this.spareClaims = undefined;
-    this.spareResults = undefined;
+    this.spareBodies = undefined;
     freeClaims(claims, batch);
-    return { claims, results, arenas: [] };
+    return { claims, ...bodies, arenas: [] };
   }
 
   /** An arena with room for `bytes` more bytes: the batch's current one, or a new or spare one. */
@@ -302,43 +386,41 @@ class SharedMemoryPool {
 
   giveBack(memory: BatchMemory): void {
     this.spareClaims = memory.claims;
-    this.spareResults = memory.results;
+    this.spareBodies = memory;
     for (const arena of memory.arenas) if (this.spareArenas.length < SPARE_ARENAS) this.spareArenas.push(arena);
+    // The memory is kept as spare per-body arrays: it must not hold on to arenas beyond the spare ones.
+    memory.arenas = [];
   }
 }
 
-/** Bodies `from..to` as one chunk: UTF-8 text in shared memory, and each body's revision inputs. */
+/** The per-body arrays for `count` bodies, in one SharedArrayBuffer. */
+function bodyArrays(count: number): BodyArrays {
+  // Float64 first, for alignment: parent generations, then spans, hashes and deletion flags.
+  const shared = new SharedArrayBuffer(count * (8 + 8 + HASH_BYTES + 1));
+  return {
+    parentPos: new Float64Array(shared, 0, count),
+    spans: new Int32Array(shared, 8 * count, 2 * count),
+    results: new Uint8Array(shared, 16 * count, HASH_BYTES * count),
+    deleted: new Uint8Array(shared, (16 + HASH_BYTES) * count, count),
+  };
+}
+
+/** Bodies `from..to` as one chunk: their JSON array, UTF-8 in shared memory, and the batch's per-body arrays. */
 function encodeChunk(
-  memory: SharedMemoryPool,
-  batch: BatchMemory,
-  batchNumber: number,
+  pool: SharedMemoryPool,
+  memory: BatchMemory,
+  batch: number,
   chunk: number,
   from: number,
   to: number,
-  item: (index: number) => RevHashItem,
+  text: string,
+  parentHash: readonly string[],
 ): RevHashChunk {
-  const items: RevHashItem[] = [];
-  let room = 0;
-  for (let i = from; i < to; i++) {
-    const it = item(i);
-    items.push(it);
-    // A UTF-16 unit is at most 3 UTF-8 bytes.
-    room += it.bodyJson.length * 3;
-  }
-  const arena = memory.room(batch, room);
-  const offsets = new Int32Array(items.length + 1);
-  const deleted = new Uint8Array(items.length);
-  const parentPos = new Float64Array(items.length);
-  const parentHash: string[] = [];
-  let at = arena.used;
-  offsets[0] = at;
-  items.forEach((it, i) => {
-    at += arena.writer.write(it.bodyJson, at, 'utf8');
-    offsets[i + 1] = at;
-    deleted[i] = it.deleted ? 1 : 0;
-    parentPos[i] = it.parent?.pos ?? 0;
-    parentHash.push(it.parent?.hash ?? '');
-  });
-  arena.used = at;
-  return { claims: batch.claims, results: batch.results, first: from, batch: batchNumber, chunk, bytes: arena.bytes, offsets, deleted, parentPos, parentHash };
+  // A UTF-16 unit is at most 3 UTF-8 bytes.
+  const arena = pool.room(memory, text.length * 3);
+  const start = arena.used;
+  const end = start + arena.writer.write(text, start, 'utf8');
+  arena.used = end;
+  const { claims, results, spans, deleted, parentPos } = memory;
+  return { claims, results, spans, first: from, count: to - from, batch, chunk, bytes: arena.bytes, start, end, deleted, parentPos, parentHash };
 }

@@ -9,7 +9,8 @@ import { CLAIMED_BY_WORKER, claimChunk, hashChunk, publishHashes, releaseChunk, 
 parentPort?.on('message', (chunk: RevHashChunk) => {
   if (!claimChunk(chunk, CLAIMED_BY_WORKER)) return;
   try {
-    publishHashes(chunk, hashChunk(chunk));
+    hashChunk(chunk);
+    publishHashes(chunk);
   } catch {
     releaseChunk(chunk);
   }

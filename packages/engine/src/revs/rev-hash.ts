@@ -69,19 +69,25 @@ export function computeRevHashFromJson(input: RevHashJsonInput): string {
   return finish(input.attachments);
 }
 
+/** Where {@link computeRevHashOfUtf8Value} found a body, and its hash. */
+export interface Utf8ValueHash {
+  hash: string;
+  /** The index just after the body's last byte. */
+  stop: number;
+  /** The body's UTF-8 byte count minus its UTF-16 length (0 for ASCII text). */
+  utf16Shrink: number;
+}
+
 /**
- * {@link computeRevHashFromJson} for a body whose JSON text is already UTF-8 encoded: `bytes[start..end)`. Worker
- * threads hash from shared memory this way, without a copy of the text.
+ * {@link computeRevHashFromJson} for a body whose JSON text is already UTF-8 encoded, starting at `bytes[start]` and
+ * ending anywhere before `end`: one body of a JSON array of bodies, which may be in shared memory (hashing threads
+ * read it there, without a copy). Returns its hash and where it ends, so the caller can go on to the next one.
  */
-export function computeRevHashFromUtf8(
-  input: Omit<RevHashInput, 'body'>,
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-): string {
+export function computeRevHashOfUtf8Value(input: Omit<RevHashInput, 'body' | 'attachments'>, bytes: Uint8Array, start: number, end: number): Utf8ValueHash {
   writeHead(input);
-  writer.ejsonUtf8(bytes, start, end);
-  return finish(input.attachments);
+  writer.utf16Shrink = 0;
+  const stop = writer.ejsonUtf8Value(bytes, start, end);
+  return { hash: finish([]), stop, utf16Shrink: writer.utf16Shrink };
 }
 
 function writeHead(input: Pick<RevHashInput, 'deleted' | 'parent'>): void {
