@@ -16,9 +16,12 @@ export function loadRevBody(storage: Storage, record: DocRecord, rev: string): R
   return text === undefined ? undefined : decodeRevBody(text);
 }
 
-/** Loads the records of many documents with one lookup per space (the write path's batch preload). */
-export function loadRecords(storage: Storage, ids: readonly string[]): Map<string, DocRecord | undefined> {
-  const records = new Map<string, DocRecord | undefined>();
+/**
+ * Loads the records of many documents with one lookup per space (the write path's batch preload). Documents that do
+ * not exist are left out of the map.
+ */
+export function loadRecords(storage: Storage, ids: readonly string[]): Map<string, DocRecord> {
+  const records = new Map<string, DocRecord>();
   const live = storage.getMany(SPACE.docs, ids);
   const missing: string[] = [];
   ids.forEach((id, i) => {
@@ -29,7 +32,7 @@ export function loadRecords(storage: Storage, ids: readonly string[]): Map<strin
   const dead = storage.getMany(SPACE.tombs, missing);
   missing.forEach((id, i) => {
     const text = dead[i];
-    records.set(id, text === undefined ? undefined : decodeRecord(id, text));
+    if (text !== undefined) records.set(id, decodeRecord(id, text));
   });
   return records;
 }

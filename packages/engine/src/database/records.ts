@@ -59,7 +59,10 @@ export function encodeRecord(record: DocRecord): string {
 function isJustWinner({ tree, winner, deleted }: DocRecord): boolean {
   if (tree.length !== 1) return false;
   const { pos, root } = tree[0]!;
-  return root.children.length === 0 && root.available && root.deleted === deleted && winner === `${pos}-${root.hash}`;
+  if (root.children.length !== 0 || !root.available || root.deleted !== deleted) return false;
+  // winner === `${pos}-${root.hash}`, compared without building that string on every write.
+  const dash = winner.length - root.hash.length - 1;
+  return dash > 0 && winner.charCodeAt(dash) === 0x2d && winner.endsWith(root.hash) && winner.slice(0, dash) === String(pos);
 }
 
 function winnerOnlyTree(winner: string, deleted: boolean): RevTree {

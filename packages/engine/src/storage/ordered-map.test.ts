@@ -107,6 +107,21 @@ describe('OrderedMap', () => {
     expect(map.count({ gte: '\ue000' })).toBe(4);
   });
 
+  it('appends keys that sort after every stored key, by UTF-8 order', () => {
+    const map = new OrderedMap<number>();
+    // '\u{1f600}' sorts before '\uffff' as UTF-16 but after it as UTF-8, so it is appended after '\uffff'.
+    const ascending = ['a', 'b', '\ue000', '\uffff', '\u{1f600}', '\u{1f601}'];
+    for (const [i, key] of ascending.entries()) {
+      expect(map.get(key)).toBeUndefined();
+      map.set(key, i);
+      expect(map.get(key)).toBe(i);
+    }
+    map.assertValid();
+    expect(map.entries().map(([k]) => k)).toEqual(ascending);
+    expect(map.get('\u{1f602}')).toBeUndefined();
+    expect(map.get('c')).toBeUndefined();
+  });
+
   it('handles ascending and descending insertion', () => {
     const up = new OrderedMap<number>();
     const down = new OrderedMap<number>();

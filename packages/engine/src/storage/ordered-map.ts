@@ -48,6 +48,8 @@ export class OrderedMap<V> {
 
   get(key: string): V | undefined {
     const utf8 = this.needsUtf8(key);
+    // Keys written in ascending order (seqs, most generated ids) are looked up past the end before they are stored.
+    if (this.isPastEnd(key, utf8)) return undefined;
     const c = this.chunkFor(key, utf8);
     if (c < 0) return undefined;
     const keys = this.keys[c]!;
@@ -74,10 +76,11 @@ export class OrderedMap<V> {
       return undefined;
     }
     const utf8 = this.needsUtf8(key);
-    const c = Math.max(0, this.chunkFor(key, utf8));
+    const past = this.isPastEnd(key, utf8);
+    const c = past ? this.keys.length - 1 : Math.max(0, this.chunkFor(key, utf8));
     const keys = this.keys[c]!;
     const values = this.values[c]!;
-    const i = lowerBound(keys, key, true, utf8);
+    const i = past ? keys.length : lowerBound(keys, key, true, utf8);
     if (keys[i] === key) {
       const old = values[i];
       values[i] = value;
@@ -209,6 +212,14 @@ export class OrderedMap<V> {
 
   private needsUtf8(key: string): boolean {
     return this.highKeys && hasHighUnits(key);
+  }
+
+  /** True when `key` sorts after every stored key (false for an empty map). */
+  private isPastEnd(key: string, utf8: boolean): boolean {
+    const last = this.keys[this.keys.length - 1];
+    if (last === undefined) return false;
+    const lastKey = last[last.length - 1]!;
+    return utf8 ? compareUtf8(lastKey, key) < 0 : lastKey < key;
   }
 
   /** The last chunk whose first key is <= `key`; -1 when `key` sorts before everything (or the map is empty). */
