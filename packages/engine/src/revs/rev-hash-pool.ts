@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import {
   CLAIMED_BY_CALLER,
   CLAIMED_BY_WORKER,
+  FREE,
   claimChunk,
   claimState,
   freeClaims,
@@ -9,7 +10,9 @@ import {
   HASHED_BY_WORKER,
   hashChunk,
   type RevHashChunk,
+  type RevHashMessage,
 } from './rev-hash-chunk.js';
+import { REV_HASH_CHUNK } from './rev-hash-chunk-size.js';
 import { revHashWorkerScript } from './rev-hash-worker-script.js';
 
 /** What a revision hash takes besides the body: whether it is a deletion, and its parent revision. */
@@ -18,11 +21,6 @@ export interface RevHashItem {
   parent: { pos: number; hash: string } | null;
 }
 
-/**
- * Bodies per chunk: small enough to split a batch evenly between threads, large enough that posting is cheap and
- * that one `JSON.stringify` of the chunk's bodies costs clearly less than one per body.
- */
-export const REV_HASH_CHUNK = 64;
 const CHUNK = REV_HASH_CHUNK;
 /** Heap sizes of the hashing thread, in MB. */
 const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 };
@@ -41,9 +39,9 @@ const WAIT_WITHOUT_STEALING_MS = 10_000;
  * (CouchDB's rule), about a third of the cost of writing a document; with a second core idle, a batch is hashed
  * while it is being written.
  *
- * `begin` writes each chunk's bodies as one JSON array, UTF-8 in shared memory, and posts the chunk; the worker
- * claims chunks in order and writes back, for each body, its hash and where its JSON lies in the chunk's text. The
- * writer then asks for each body's JSON and hash as it applies the documents (`RevHashBatch.bodyJson` and `hash`,
+ * `begin` writes each chunk's bodies as one JSON array, UTF-8 in shared memory, and posts the chunk (see
+ * {@link RevHashMessage}); the worker claims chunks in order and writes back, for each body, its hash and where its
+ * JSON lies in the chunk's text. The writer then asks for each body's JSON and hash as it applies the documents (`RevHashBatch.bodyJson` and `hash`,
  * synchronous): a chunk the worker finished is read, a chunk nobody took yet is claimed and hashed on the spot, and
  * while the worker hashes the chunk asked for, the writer hashes chunks from the end of the batch. So the worker
  * runs ahead of the writer, the writer never hashes what the worker already did, and a worker that is slow to
@@ -82,11 +80,13 @@ export class RevHashPool {
     const batchNumber = this.nextBatch++;
     const memory = this.memory.lease(chunks, count, batchNumber);
     const parentHashes: string[] = [];
+    let parents = false;
     for (let i = 0; i < count; i++) {
       const { deleted, parent } = item(i);
       memory.deleted[i] = deleted ? 1 : 0;
       memory.parentPos[i] = parent?.pos ?? 0;
       parentHashes.push(parent?.hash ?? '');
+      if (parent) parents = true;
     }
     const posted: RevHashChunk[] = [];
     const texts: string[] = [];
@@ -100,15 +100,30 @@ export class RevHashPool {
       },
     });
     this.latest = batch;
+    const { claims, results, spans, deleted, parentPos } = memory;
+    // A batch of new documents has no parent hashes to send (a hash is read only for a body with a parent).
+    const parentHash = parents ? parentHashes : [];
+    post(worker, { kind: 'batch', batch: batchNumber, bodies: count, chunks, claims, results, spans, deleted, parentPos, parentHash });
     try {
+      let group = newGroup(batchNumber, 0);
       for (let c = 0; c < chunks; c++) {
         const from = c * CHUNK;
         const to = Math.min(count, from + CHUNK);
         const text = chunkJson(from, to);
         texts.push(text);
-        const chunk = encodeChunk(this.memory, memory, batchNumber, c, from, to, text, parentHashes.slice(from, to));
+        const arenas = memory.arenas.length;
+        const chunk = encodeChunk(this.memory, memory, batchNumber, c, from, to, text, parentHashes);
+        const arena = memory.arenas.length - 1;
+        if (memory.arenas.length > arenas) post(worker, { kind: 'arena', batch: batchNumber, arena, bytes: chunk.bytes });
         posted.push(chunk);
-        worker.postMessage(chunk);
+        group.arenas.push(arena);
+        group.starts.push(chunk.start);
+        group.ends.push(chunk.end);
+        // Posted once the worker has taken the last chunk it was sent (see RevHashMessage).
+        if (c === 0 || c === chunks - 1 || claimState(claims, group.first - 1) !== FREE) {
+          post(worker, group);
+          group = newGroup(batchNumber, c + 1);
+        }
       }
     } catch (error) {
       batch.finish();
@@ -306,6 +321,14 @@ class PooledRevHashBatch implements RevHashBatch {
       Atomics.wait(claims, c, value, left);
     }
   }
+}
+
+function newGroup(batch: number, first: number): Extract<RevHashMessage, { kind: 'chunks' }> {
+  return { kind: 'chunks', batch, first, arenas: [], starts: [], ends: [] };
+}
+
+function post(worker: Worker, message: RevHashMessage): void {
+  worker.postMessage(message);
 }
 
 let shared: RevHashPool | undefined;
