@@ -42,6 +42,12 @@ export class JsonTextTermWriter extends TermWriter {
   /** The bytes being encoded and where they end. */
   private src: Uint8Array = this.own;
   private srcEnd = 0;
+  /**
+   * UTF-8 bytes read minus the UTF-16 units they stand for, summed over every text read since it was last set:
+   * what turns a byte offset into the text into a string index. (Only strings hold non-ASCII characters: a 2-, 3-
+   * or 4-byte sequence is 1, 1 or 2 units.) The caller resets it.
+   */
+  utf16Shrink = 0;
 
   /** The EJSON term of compact JSON text; throws SyntaxError on anything else. */
   ejsonText(text: string): this {
@@ -68,13 +74,6 @@ export class JsonTextTermWriter extends TermWriter {
     this.srcEnd = end;
     return this.value(start);
   }
-
-  /**
-   * UTF-8 bytes read minus the UTF-16 units they stand for, summed over every text read since it was last set:
-   * what turns a byte offset into the text into a string index. (Only strings hold non-ASCII characters: a 2-, 3-
-   * or 4-byte sequence is 1, 1 or 2 units.) The caller resets it.
-   */
-  utf16Shrink = 0;
 
   /** Writes the value starting at byte `i`; returns the index after it. */
   private value(i: number): number {
