@@ -21,6 +21,9 @@ const CLOSE_ARRAY = 0x5d;
 /** Integers of at most this many digits are exact when accumulated digit by digit in a double. */
 const EXACT_DIGITS = 15;
 
+/** 1 for the bytes a JSON string holds as they are and that stand for one UTF-16 unit each. */
+const PLAIN_ASCII = Uint8Array.from({ length: 256 }, (_, c) => (c >= 0x20 && c < 0x80 && c !== QUOTE && c !== BACKSLASH ? 1 : 0));
+
 const ATOM_TRUE = atomBytes('true');
 const ATOM_FALSE = atomBytes('false');
 const ATOM_NULL = atomBytes('null');
@@ -183,8 +186,14 @@ export class JsonTextTermWriter extends TermWriter {
     const headerAt = this.pos;
     let pos = headerAt + 5;
     for (;;) {
+      // Printable ASCII other than `"` and `\`, most of most strings, is copied by this one tight loop.
+      let c = 0;
+      while (i < end && PLAIN_ASCII[(c = src[i]!)] === 1) {
+        buf[pos++] = c;
+        i++;
+      }
       if (i >= end) throw unexpected(end, i);
-      const c = src[i++]!;
+      i++;
       if (c === QUOTE) break;
       if (c !== BACKSLASH) {
         if (c < 0x20) throw unexpected(end, i - 1);
