@@ -58,7 +58,7 @@ import { deleteAttachment, readAttachment, writeAttachment } from './attachments
 import { readChanges } from './changes.js';
 import type { CommitSignal } from './commit-signal.js';
 import { compactDatabase } from './compact.js';
-import { externalSize, metaOp, type DbContext } from './db-context.js';
+import { copyMeta, externalSize, metaOp, type DbContext } from './db-context.js';
 import { assertDocId, isLocalId } from './doc-ids.js';
 import { EnginePartition } from './partition.js';
 import { bulkGetPartitioned } from './partition-bulk-get.js';
@@ -321,7 +321,8 @@ export class EngineDatabase implements DatabaseAdapter {
   async putRevsLimit(limit: number): Promise<OkResponse> {
     const ctx = this.ctx;
     if (!Number.isInteger(limit) || limit < 1) throw new BadRequestError(`revs_limit must be a positive integer, got ${String(limit)}`);
-    const meta = { ...ctx.meta, revsLimit: limit };
+    const meta = copyMeta(ctx.meta);
+    meta.revsLimit = limit;
     ctx.storage.write([metaOp(meta)]);
     ctx.meta = meta;
     return { ok: true };

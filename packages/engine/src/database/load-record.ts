@@ -24,15 +24,16 @@ export function loadRecords(storage: Storage, ids: readonly string[]): Map<strin
   const records = new Map<string, DocRecord>();
   const live = storage.getMany(SPACE.docs, ids);
   const missing: string[] = [];
-  ids.forEach((id, i) => {
+  for (let i = 0; i < ids.length; i++) {
     const text = live[i];
-    if (text === undefined) missing.push(id);
-    else records.set(id, decodeRecord(id, text));
-  });
+    if (text === undefined) missing.push(ids[i]!);
+    else records.set(ids[i]!, decodeRecord(ids[i]!, text));
+  }
+  if (missing.length === 0) return records;
   const dead = storage.getMany(SPACE.tombs, missing);
-  missing.forEach((id, i) => {
+  for (let i = 0; i < missing.length; i++) {
     const text = dead[i];
-    if (text !== undefined) records.set(id, decodeRecord(id, text));
-  });
+    if (text !== undefined) records.set(missing[i]!, decodeRecord(missing[i]!, text));
+  }
   return records;
 }

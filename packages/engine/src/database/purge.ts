@@ -2,7 +2,7 @@ import { BadRequestError, isJsonObject } from '@settee/core';
 import { parseRev, purgeLeaves, sortedLeaves } from '../revs/rev-tree.js';
 import { stageIndexUpdates, type IndexedDocChange } from '../find/stage-index-updates.js';
 import type { StorageOp } from '../storage/storage.js';
-import { metaOp, type DbContext } from './db-context.js';
+import { copyMeta, metaOp, type DbContext } from './db-context.js';
 import { loadRecord, loadRevBody } from './load-record.js';
 import { addExternal } from './write-docs.js';
 import { encodeRecord, encodeRevBody, revKey, seqKey, SPACE } from './records.js';
@@ -17,7 +17,7 @@ export function purgeDocs(ctx: DbContext, request: Record<string, string[]>): Re
     if (!Array.isArray(revs)) throw new BadRequestError('Each purge entry must be a list of revisions');
     revs.forEach((rev) => parseRev(rev));
   }
-  const meta = { ...ctx.meta };
+  const meta = copyMeta(ctx.meta);
   const ops: StorageOp[] = [];
   const purged: Record<string, string[]> = {};
   const changes: IndexedDocChange[] = [];

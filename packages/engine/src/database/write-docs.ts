@@ -7,7 +7,7 @@ import type { RevHistory, RevLeaf, RevTree } from '../revs/rev-tree-types.js';
 import { chainTip, findNode } from '../revs/rev-tree-walk.js';
 import type { StorageOp } from '../storage/storage.js';
 import type { StoredAttachments } from './attachment-meta.js';
-import type { DbContext, DbMeta } from './db-context.js';
+import { copyMeta, type DbContext, type DbMeta } from './db-context.js';
 import { isLocalId } from './doc-ids.js';
 import { loadRecords, loadRevBody } from './load-record.js';
 import { writeLocalDoc } from './local-docs.js';
@@ -44,7 +44,7 @@ type Applied = { rev: string } | { unchanged: true };
  * only failures are returned, as CouchDB does.
  */
 export function writeDocs(ctx: DbContext, docs: readonly PreparedDoc[], newEdits: boolean, userCtx?: UserContext): BulkWriteResult[] {
-  const meta: DbMeta = { ...ctx.meta };
+  const meta = copyMeta(ctx.meta);
   const working = new Map<string, WorkingDoc>();
   const attData = new Map<string, string>();
   const ops: StorageOp[] = [];
