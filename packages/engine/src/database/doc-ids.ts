@@ -1,8 +1,8 @@
 import { BadRequestError } from '@settee/core';
+import { isWellFormed } from '../storage/compare-utf8.js';
 
 export const LOCAL_PREFIX = '_local/';
 export const DESIGN_PREFIX = '_design/';
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True for `_local/...` ids: documents without history that never replicate. */
 export function isLocalId(id: string): boolean {
@@ -23,7 +23,7 @@ export function assertDocId(id: unknown): asserts id is string {
   if (id === DESIGN_PREFIX || id === LOCAL_PREFIX) {
     throw new BadRequestError(`Document id must not be just the prefix ${id}`, { error: 'illegal_docid' });
   }
-  if (LONE_SURROGATE.test(id)) {
+  if (!isWellFormed(id)) {
     throw new BadRequestError('Document id must be valid UTF-8 (it has a lone surrogate)', { error: 'illegal_docid' });
   }
 }
