@@ -1,4 +1,4 @@
-import type { Storage } from '../storage/storage.js';
+import type { KeyRange, Storage } from '../storage/storage.js';
 import { SPACE } from './records.js';
 
 /**
@@ -77,12 +77,16 @@ export function metaOp(meta: DbMeta): { type: 'put'; space: string; key: string;
 
 /** Sums the winning bodies once, on first use of `sizes.external`; writes keep it current from then on. */
 export function externalSize(ctx: DbContext): number {
-  if (ctx.meta.externalSize === undefined) {
-    let total = 0;
-    for (const space of [SPACE.docs, SPACE.tombs]) {
-      for (const [, text] of ctx.storage.range(space)) total += text.length - text.lastIndexOf('\n') - 1;
-    }
-    ctx.meta.externalSize = total;
-  }
+  ctx.meta.externalSize ??= winnerBodyChars(ctx.storage);
   return ctx.meta.externalSize;
+}
+
+/** The characters of the winning bodies of every document (live and deleted), or of the ids within `range`. */
+export function winnerBodyChars(storage: Storage, range?: KeyRange): number {
+  let total = 0;
+  for (const space of [SPACE.docs, SPACE.tombs]) {
+    // The body is the record's last line.
+    for (const [, text] of storage.range(space, range)) total += text.length - text.lastIndexOf('\n') - 1;
+  }
+  return total;
 }

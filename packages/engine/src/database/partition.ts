@@ -19,7 +19,7 @@ import { runExplain, runFind } from '../find/run-find.js';
 import { compareUtf8 } from '../storage/compare-utf8.js';
 import { runViewQuery } from '../views/run-view-query.js';
 import { partitionQueryLimit } from '../views/partition-scope.js';
-import type { DbContext } from './db-context.js';
+import { winnerBodyChars, type DbContext } from './db-context.js';
 import { assertPartitionName, partitionRange } from './partition-ids.js';
 import { SPACE } from './records.js';
 
@@ -46,10 +46,7 @@ export class EnginePartition implements PartitionAdapter {
     assertPartitionName(this.name);
     if (props.partitioned !== true) throw notPartitioned();
     const range = partitionRange(this.name);
-    let external = 0;
-    for (const space of [SPACE.docs, SPACE.tombs]) {
-      for (const [, text] of ctx.storage.range(space, range)) external += text.length - text.lastIndexOf('\n') - 1;
-    }
+    const external = winnerBodyChars(ctx.storage, range);
     return {
       db_name: ctx.name,
       // One copy of each body, uncompressed: the active size is the external one.
