@@ -15,4 +15,6 @@ export {
 export { ENGINE_VERSION } from './version.js';
 export { RevHashPool, sharedRevHashPool, type RevHashBatch, type RevHashItem } from './revs/rev-hash-pool.js';
 export { setDesignLogger, type DesignLogger } from './design/design-log.js';
+// CouchDB's attachment storage rule, which settee-server follows when it sends attachments.
+export { isCompressible, storedAttachmentBytes } from './database/attachment-meta.js';
 export type { DesignInfo, ViewIndexInfo } from './views/view-index-info.js';

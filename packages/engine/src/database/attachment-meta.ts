@@ -39,9 +39,17 @@ export interface EncodedAttachment {
  * length is kept too, since `att_encoding_info` reports it.
  */
 export function encodeAttachment(data: Uint8Array, contentType: string): EncodedAttachment {
-  const stored = isCompressible(contentType) ? gzipSync(data, { level: 8 }) : undefined;
-  const digest = `md5-${createHash('md5').update(stored ?? data).digest('base64')}`;
-  return { digest, encodedLength: stored?.byteLength };
+  const stored = storedAttachmentBytes(data, contentType);
+  const digest = `md5-${createHash('md5').update(stored).digest('base64')}`;
+  return { digest, encodedLength: stored === data ? undefined : stored.byteLength };
+}
+
+/**
+ * The bytes CouchDB stores for an attachment: the gzip (level 8, with which zlib gives CouchDB's very bytes) of a
+ * compressible type, the data itself otherwise. Its md5 is the digest; servers send it as `Content-Encoding: gzip`.
+ */
+export function storedAttachmentBytes(data: Uint8Array, contentType: string): Uint8Array {
+  return isCompressible(contentType) ? gzipSync(data, { level: 8 }) : data;
 }
 
 /** The digest alone (see {@link encodeAttachment}). */
@@ -57,7 +65,7 @@ export function encodedLengthOf(att: StoredAttachment, loadBase64: (digest: stri
   if (!isCompressible(att.content_type)) return undefined;
   if (att.encoded_length !== undefined) return att.encoded_length;
   const base64 = loadBase64(att.digest);
-  return base64 === undefined ? undefined : gzipSync(Buffer.from(base64, 'base64'), { level: 8 }).byteLength;
+  return base64 === undefined ? undefined : storedAttachmentBytes(Buffer.from(base64, 'base64'), att.content_type).byteLength;
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { BadRequestError } from '@settee/core';
+import { storedAttachmentBytes } from '@settee/engine';
 import { parseJson } from './body.js';
-import { isCompressible } from './compressible.js';
 
 /** The boundary parameter of a multipart Content-Type. */
 export function boundaryOf(contentType: string): string | undefined {
@@ -114,7 +114,7 @@ export function newBoundary(): string {
 export function documentToMultipart(doc: Record<string, unknown>, boundary: string): Buffer {
   const atts = (doc['_attachments'] ?? {}) as Record<string, Record<string, unknown>>;
   const stubs: Record<string, unknown> = {};
-  const bodies: Array<{ name: string; type: string; bytes: Buffer; gzip: boolean }> = [];
+  const bodies: Array<{ name: string; type: string; bytes: Uint8Array; gzip: boolean }> = [];
   for (const [name, att] of Object.entries(atts)) {
     if (typeof att['data'] !== 'string') {
       stubs[name] = att;
@@ -123,15 +123,14 @@ export function documentToMultipart(doc: Record<string, unknown>, boundary: stri
     const plain = Buffer.from(att['data'], 'base64');
     const type = String(att['content_type'] ?? 'application/octet-stream');
     const { data: _data, encoding: _encoding, encoded_length: _encodedLength, ...meta } = att;
-    // Level 8 is CouchDB's; zlib then gives the very bytes CouchDB stores.
-    const gzip = isCompressible(type);
-    const bytes = gzip ? gzipSync(plain, { level: 8 }) : plain;
+    const bytes = storedAttachmentBytes(plain, type);
+    const gzip = bytes !== plain;
     stubs[name] = gzip
       ? { ...meta, length: plain.byteLength, follows: true, encoding: 'gzip', encoded_length: bytes.byteLength }
       : { ...meta, length: plain.byteLength, follows: true };
     bodies.push({ name, type, bytes, gzip });
   }
-  const chunks: Buffer[] = [
+  const chunks: Uint8Array[] = [
     Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ ...doc, _attachments: stubs })}`),
   ];
   for (const { name, type, bytes, gzip } of bodies) {

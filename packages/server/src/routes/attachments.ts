@@ -1,9 +1,8 @@
-import { gzipSync } from 'node:zlib';
 import { ConflictError, RangeNotSatisfiableError } from '@settee/core';
+import { isCompressible, storedAttachmentBytes } from '@settee/engine';
 import { requireDbAdmin } from '../auth/security.js';
 import { readBody } from '../http/body.js';
 import { acceptsEncoding } from '../http/accept-encoding.js';
-import { isCompressible } from '../http/compressible.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery } from '../http/query.js';
@@ -42,12 +41,12 @@ async function getAttachment(ctx: RequestContext, target: DbTarget, docId: strin
     return;
   }
   if (isCompressible(att.content_type)) {
-    // CouchDB stores compressible types gzipped (level 8, the bytes the digest is the md5 of), serves no ranges of
-    // them, and sends the gzip to a client that accepts it; to others it sends the plain bytes, without a Content-MD5
+    // CouchDB stores compressible types gzipped (the bytes the digest is the md5 of), serves no ranges of them,
+    // and sends the gzip to a client that accepts it; to others it sends the plain bytes, without a Content-MD5
     // (the digest is not theirs).
     const gzip = acceptsEncoding(ctx.req.headers['accept-encoding'], 'gzip');
     const headers = { 'Content-Type': att.content_type, ETag: etag, 'Accept-Ranges': 'none' };
-    if (gzip) sendBytes(ctx, 200, gzipSync(att.data, { level: 8 }), { ...headers, 'Content-Encoding': 'gzip', 'Content-MD5': md5 });
+    if (gzip) sendBytes(ctx, 200, storedAttachmentBytes(att.data, att.content_type), { ...headers, 'Content-Encoding': 'gzip', 'Content-MD5': md5 });
     else sendBytes(ctx, 200, att.data, headers);
     return;
   }
