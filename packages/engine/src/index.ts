@@ -15,6 +15,7 @@ export {
 export { ENGINE_VERSION } from './version.js';
 export { RevHashPool, sharedRevHashPool, type RevHashBatch, type RevHashItem } from './revs/rev-hash-pool.js';
 export { setDesignLogger, type DesignLogger } from './design/design-log.js';
-// CouchDB's attachment storage rule, which settee-server follows when it sends attachments.
+// CouchDB's rules that settee-server applies itself: how attachments are stored, what a partition may be named.
 export { isCompressible, storedAttachmentBytes } from './database/attachment-meta.js';
+export { assertPartitionName } from './database/partition-ids.js';
 export type { DesignInfo, ViewIndexInfo } from './views/view-index-info.js';

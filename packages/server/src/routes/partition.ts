@@ -1,4 +1,5 @@
 import { BadRequestError, NotFoundError, type AllDocsOptions, type DatabaseAdapter, type FindRequest, type PartitionAdapter } from '@settee/core';
+import { assertPartitionName } from '@settee/engine';
 import { isObject, readJsonTyped } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
@@ -7,18 +8,6 @@ import { sendJson } from '../http/respond.js';
 import type { DbTarget } from './db-target.js';
 import { DESIGN_ENDPOINTS, designEndpoint } from './design.js';
 import { indexRoute } from './find.js';
-
-/** chttpd's 400 `illegal_partition`. */
-function illegalPartition(reason: string): BadRequestError {
-  return new BadRequestError(reason, { error: 'illegal_partition' });
-}
-
-/** couch_partition:validate_partition, as chttpd checks the partition of a request path. */
-function checkPartitionName(name: string): void {
-  if (name === '') throw illegalPartition('Partition must not be empty');
-  if (name.startsWith('_')) throw illegalPartition('Partition must not start with an underscore');
-  if (name.includes(':')) throw illegalPartition('Partition must not contain a colon');
-}
 
 /**
  * The target as a partition's endpoints see it: the database, except that view queries run in the partition
@@ -72,12 +61,14 @@ export async function partitionRoute(ctx: RequestContext, target: DbTarget, rest
       sendJson(ctx, 200, await partition.info());
       return;
     }
-    if (ctx.method === 'POST' && name.startsWith('_')) throw illegalPartition('Partition must not start with an underscore');
+    // chttpd refuses a POST to an `_`-named partition for its name before the method.
+    if (ctx.method === 'POST' && name.startsWith('_')) assertPartitionName(name);
     throw methodNotAllowed('GET');
   }
   const info = await target.db.info();
   if (info.props?.partitioned !== true) throw new BadRequestError('database is not partitioned');
-  checkPartitionName(name);
+  // Checked here, not by the partition's calls: in chttpd's order, before the `partition` parameter and `_index`.
+  assertPartitionName(name);
   const given = parseQuery(ctx.rawQuery)['partition'];
   if (given !== undefined && String(given) !== name) throw new BadRequestError('Conflicting value for `partition` in query string');
   if (endpoint === '_all_docs' && more.length === 0) return allDocs(ctx, partition);
