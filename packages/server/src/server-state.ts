@@ -38,6 +38,9 @@ export interface ServerState {
 }
 
 /** The engine database that holds `_users` (the engine refuses names starting with `_`). */
+/** This server's one node, as `/_membership`, `/_node/{node}` and replication states name it. */
+export const NODE_NAME = 'settee@localhost';
+
 export const USERS_DB = 'settee$users';
 
 /** CouchDB's system databases and the engine databases behind them. */

@@ -12,6 +12,7 @@ import {
 import type { Subscription } from 'rxjs';
 import type { ResolvedEndpoint } from './endpoint.js';
 import type { ReplicationRequestSpec } from './request.js';
+import { NODE_NAME } from '../server-state.js';
 
 /** The scheduler states CouchDB 3 reports for a replication. */
 export type JobState = 'initializing' | 'running' | 'crashing' | 'completed' | 'failed';
@@ -22,9 +23,6 @@ export interface JobOrigin {
   readonly docId: string | null;
   readonly user: string | null;
 }
-
-/** The node name every answer uses (as `_membership`). */
-export const NODE = 'settee@localhost';
 
 let pids = 100;
 
@@ -228,7 +226,7 @@ export class ReplicationJob {
         type: entry.type,
         ...(entry.reason === undefined ? {} : { reason: entry.reason }),
       })),
-      node: NODE,
+      node: NODE_NAME,
       start_time: isoSeconds(this.startedOn),
     };
   }
@@ -238,7 +236,7 @@ export class ReplicationJob {
     const done = this.stats.docs_read;
     const pending = this.changesPending ?? 0;
     return {
-      node: NODE,
+      node: NODE_NAME,
       pid: this.pid,
       process_status: 'waiting',
       type: 'replication',

@@ -8,7 +8,8 @@ import {
 } from '@settee/core';
 import type { Subscription } from 'rxjs';
 import { resolveEndpoint, type ResolvedEndpoint } from './endpoint.js';
-import { NODE, ReplicationJob, isoSeconds } from './job.js';
+import { ReplicationJob, isoSeconds } from './job.js';
+import { NODE_NAME } from '../server-state.js';
 import { parseReplicationRequest } from './request.js';
 
 /** The name clients use for the replicator database. */
@@ -139,7 +140,7 @@ export class ReplicatorDocs {
     return {
       ...base,
       id: finished ? null : job.id,
-      ...(finished ? {} : { node: NODE }),
+      ...(finished ? {} : { node: NODE_NAME }),
       source: job.source.display,
       target: job.target.display,
       state: job.state,

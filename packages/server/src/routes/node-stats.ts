@@ -6,9 +6,7 @@ import { sendJson } from '../http/respond.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { nodeConfig } from './node-config.js';
 import { summarise } from './histogram.js';
-
-/** This server's node name, as `/_membership` and `/_node/_local` report it. */
-export const NODE_NAME = 'settee@localhost';
+import { NODE_NAME } from '../server-state.js';
 
 type Metric = { readonly value: unknown; readonly type: 'counter' | 'gauge' | 'histogram'; readonly desc: string };
 type StatsTree = { readonly [key: string]: StatsTree | Metric };

@@ -5,7 +5,7 @@ import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery } from '../http/query.js';
 import { sendJson } from '../http/respond.js';
-import { engineDbName, visibleDbName } from '../server-state.js';
+import { engineDbName, NODE_NAME, visibleDbName } from '../server-state.js';
 import { SERVER_VERSION } from '../version.js';
 import { nodeResource } from './node-stats.js';
 
@@ -128,7 +128,7 @@ export async function activeTasks(ctx: RequestContext): Promise<void> {
 export async function membership(ctx: RequestContext): Promise<void> {
   if (!isRead(ctx)) throw methodNotAllowed('GET,HEAD');
   requireServerAdmin(ctx.user);
-  sendJson(ctx, 200, { all_nodes: ['settee@localhost'], cluster_nodes: ['settee@localhost'] });
+  sendJson(ctx, 200, { all_nodes: [NODE_NAME], cluster_nodes: [NODE_NAME] });
 }
 
 /** `GET /_node/_local`: the node's name (server admins); deeper paths go to `node-stats.ts`. */
@@ -138,8 +138,8 @@ export async function node(ctx: RequestContext): Promise<void> {
   // chttpd_auth_request: every `_` path but a few public ones (`_up`, `_uuids`, `_session`...) is for server admins.
   requireServerAdmin(ctx.user);
   if (!isRead(ctx)) throw methodNotAllowed('GET,HEAD');
-  if (ctx.segments.length === 2 && (ctx.segments[1] === '_local' || ctx.segments[1] === 'settee@localhost')) {
-    sendJson(ctx, 200, { name: 'settee@localhost' });
+  if (ctx.segments.length === 2 && (ctx.segments[1] === '_local' || ctx.segments[1] === NODE_NAME)) {
+    sendJson(ctx, 200, { name: NODE_NAME });
     return;
   }
   throw new NotFoundError('missing');
