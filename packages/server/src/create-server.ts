@@ -12,7 +12,7 @@ import { sendError } from './http/respond.js';
 import { isLoopback, type ServerOptions, type SetteeServer } from './options.js';
 import { route } from './router.js';
 import { trackRequest } from './http/request-stats.js';
-import { ADMIN_ONLY } from './auth/security.js';
+import { createAdminOnlyDb } from './auth/security.js';
 import { PERMANENT_SYSTEM_DBS, SYSTEM_DBS, type ServerState } from './server-state.js';
 import { ReplicationScheduler, guardReplicatorDb } from './replication/index.js';
 
@@ -41,8 +41,7 @@ async function ensureSystemDbs(engine: ServerAdapter): Promise<void> {
   for (const [visible, name] of SYSTEM_DBS) {
     if (!PERMANENT_SYSTEM_DBS.has(visible)) continue;
     try {
-      await engine.createDb(name);
-      await engine.db(name).putSecurity(ADMIN_ONLY);
+      await createAdminOnlyDb(engine, name);
     } catch (error) {
       if (!(error instanceof PreconditionFailedError)) throw error;
     }

@@ -1,4 +1,4 @@
-import { ForbiddenError, UnauthorizedError, type SecurityObject } from '@settee/core';
+import { ForbiddenError, UnauthorizedError, type CreateDbOptions, type SecurityObject, type ServerAdapter } from '@settee/core';
 import type { ServerState } from '../server-state.js';
 import { isServerAdmin, type UserCtx } from './user-ctx.js';
 
@@ -6,7 +6,13 @@ import { isServerAdmin, type UserCtx } from './user-ctx.js';
 export type DbRole = 'admin' | 'member';
 
 /** CouchDB 3's `default_security = admin_only`: what every new database gets. */
-export const ADMIN_ONLY: SecurityObject = { members: { roles: ['_admin'] }, admins: { roles: ['_admin'] } };
+const ADMIN_ONLY: SecurityObject = { members: { roles: ['_admin'] }, admins: { roles: ['_admin'] } };
+
+/** Creates a database as CouchDB 3 does: admin-only (`ADMIN_ONLY`) until someone PUTs a `_security` object. */
+export async function createAdminOnlyDb(engine: ServerAdapter, engineName: string, options?: CreateDbOptions): Promise<void> {
+  await engine.createDb(engineName, options);
+  await engine.db(engineName).putSecurity(ADMIN_ONLY);
+}
 
 function matches(user: UserCtx, group: SecurityObject['members']): boolean {
   if (group === undefined) return false;

@@ -6,7 +6,7 @@ import {
   type ServerAdapter,
 } from '@settee/core';
 import { createHttpAdapter, type HttpAdapterOptions } from '@settee/http';
-import { ADMIN_ONLY } from '../auth/security.js';
+import { createAdminOnlyDb } from '../auth/security.js';
 import { engineDbName } from '../server-state.js';
 
 /** One side of a server-side replication, opened: the database, how to create it, and how to show it. */
@@ -24,13 +24,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-async function ignoreExisting(create: () => Promise<unknown>): Promise<boolean> {
+/** Runs `create`; a database that exists already (412 `file_exists`) is fine. */
+async function ignoreExisting(create: () => Promise<unknown>): Promise<void> {
   try {
     await create();
-    return true;
   } catch (error) {
-    if (error instanceof PreconditionFailedError) return false;
-    throw error;
+    if (!(error instanceof PreconditionFailedError)) throw error;
   }
 }
 
@@ -43,7 +42,7 @@ function localEndpoint(engine: ServerAdapter, name: string): ResolvedEndpoint {
     display: name,
     async create() {
       // A database the replicator creates is admin-only like one created with PUT (CouchDB 3's default).
-      if (await ignoreExisting(() => engine.createDb(engineName))) await engine.db(engineName).putSecurity(ADMIN_ONLY);
+      await ignoreExisting(() => createAdminOnlyDb(engine, engineName));
     },
     close: async () => {},
   };

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { BadRequestError, PreconditionFailedError } from '@settee/core';
 import { verifyPassword } from '../auth/pbkdf2.js';
-import { ADMIN_ONLY, requireServerAdmin } from '../auth/security.js';
+import { createAdminOnlyDb, requireServerAdmin } from '../auth/security.js';
 import { isObject, readBody, requireJsonType } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
 import { sendJson } from '../http/respond.js';
@@ -55,8 +55,7 @@ async function createDb(ctx: RequestContext, name: unknown): Promise<void> {
   const engineName = engineDbName(name);
   if (engineName === undefined) return;
   try {
-    await ctx.engine.createDb(engineName);
-    await ctx.engine.db(engineName).putSecurity(ADMIN_ONLY);
+    await createAdminOnlyDb(ctx.engine, engineName);
   } catch (error) {
     if (error instanceof PreconditionFailedError || error instanceof BadRequestError) return;
     throw error;

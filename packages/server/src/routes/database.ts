@@ -13,7 +13,7 @@ import {
   type SecurityObject,
 } from '@settee/core';
 import { assertPartitionedOption } from '@settee/engine';
-import { ADMIN_ONLY, dbRole, requireDbAdmin, requireServerAdmin } from '../auth/security.js';
+import { createAdminOnlyDb, dbRole, requireDbAdmin, requireServerAdmin } from '../auth/security.js';
 import { isObject, readJson, readJsonTyped } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
@@ -49,9 +49,7 @@ async function databaseItself(ctx: RequestContext, name: string, engineName: str
     if (query['n'] !== undefined) options.n = query['n'] as number;
     // Only `true` and `false` are accepted; anything else is CouchDB's 400 (the engine says which).
     if (query['partitioned'] !== undefined) options.partitioned = query['partitioned'] as boolean;
-    await ctx.engine.createDb(engineName, options);
-    // CouchDB 3's default_security = admin_only, until someone PUTs a _security object.
-    await ctx.engine.db(engineName).putSecurity(ADMIN_ONLY);
+    await createAdminOnlyDb(ctx.engine, engineName, options);
     sendJson(ctx, 201, { ok: true }, { Location: locationOf(ctx, name) });
     return;
   }
