@@ -371,7 +371,6 @@ export class EngineDatabase implements DatabaseAdapter {
     return new EnginePartition(this, name, () => this.open);
   }
 
-
   private writeOne(doc: PreparedDoc, newEdits: boolean, userCtx?: UserContext): WriteResult {
     const ctx = this.ctx;
     if (!newEdits && !doc.rev && !doc.revisions) {

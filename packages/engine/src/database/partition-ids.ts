@@ -62,4 +62,3 @@ export function partitionRange(partition: string): { gte: string; lt: string } {
 export function inPartition(id: string, partition: string): boolean {
   return id.length > partition.length && id.startsWith(partition) && id.charCodeAt(partition.length) === 58;
 }
-

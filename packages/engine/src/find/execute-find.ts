@@ -53,8 +53,8 @@ export function executeFind(ctx: DbContext, registry: IndexRegistry, plan: Query
   let limit = options.limit;
   let last: BookmarkPosition | undefined;
 
-  /** One row of the scan; false stops it. */
   const { partition } = options;
+  /** One row of the scan; false stops it. */
   const visit = (key: JsonValue, id: string, load: () => JsonObject | undefined): boolean => {
     // A partition query sees only the partition's rows (CouchDB's partitioned indexes hold nothing else).
     if (partition !== '' && !inPartition(id, partition)) return true;

@@ -42,9 +42,9 @@ export function columnNames(index: JsonIndex): string[] {
 }
 
 /**
- * The JSON indexes a design document defines (`partitionedDb`: the database's default for `options.partitioned`). Like CouchDB, only `language: "query"` documents count, and a view
- * that is not a valid index definition (no `map.fields` object, no `options` object, a bad partial filter) is
- * skipped rather than failing the whole document.
+ * The JSON indexes a design document defines (`partitionedDb`: the database's default for `options.partitioned`).
+ * Like CouchDB, only `language: "query"` documents count, and a view that is not a valid index definition (no
+ * `map.fields` object, no `options` object, a bad partial filter) is skipped rather than failing the whole document.
  */
 export function indexesOfDesignDoc(id: string, body: JsonObject, partitionedDb = false): JsonIndex[] {
   if (body['language'] !== 'query' || !isJsonObject(body['views'])) return [];

@@ -1,7 +1,6 @@
 import { BadRequestError } from '@settee/core';
 import { DEFAULT_WAIT } from '../http/stream-feed.js';
 
-
 /** The `feed` values `_db_updates` accepts. */
 export type DbUpdatesFeed = 'normal' | 'longpoll' | 'continuous' | 'eventsource';
 
