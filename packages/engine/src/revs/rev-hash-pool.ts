@@ -40,13 +40,13 @@ const WAIT_WITHOUT_STEALING_MS = 10_000;
  * while it is being written.
  *
  * `begin` writes each chunk's bodies as one JSON array, UTF-8 in shared memory, and posts the chunk (see
- * {@link RevHashMessage}); the worker claims chunks in order and writes back, for each body, its hash and where its
- * JSON lies in the chunk's text. The writer then asks for each body's JSON and hash as it applies the documents
- * (`RevHashBatch.bodyJson` and `hash`, synchronous): a chunk the worker finished is read, a chunk nobody took yet
- * is claimed and hashed on the spot, and while the worker hashes the chunk asked for, the writer hashes chunks from
- * the end of the batch. So the worker runs ahead of the writer, the writer never hashes what the worker already
- * did, and a worker that is slow to start, stopped or failed only leaves more hashing to the writer: every answer is
- * the right one, never late.
+ * `RevHashMessage` in rev-hash-chunk.ts); the worker claims chunks in order and writes back, for each body, its hash
+ * and where its JSON lies in the chunk's text. The writer then asks for each body's JSON and hash as it applies the
+ * documents (`RevHashBatch.bodyJson` and `hash`, synchronous): a chunk the worker finished is read, a chunk nobody
+ * took yet is claimed and hashed on the spot, and while the worker hashes the chunk asked for, the writer hashes
+ * chunks from the end of the batch. So the worker runs ahead of the writer, the writer never hashes what the worker
+ * already did, and a worker that is slow to start, stopped or failed only leaves more hashing to the writer: every
+ * answer is the right one, never late.
  */
 export class RevHashPool {
   private worker: Worker | undefined;
