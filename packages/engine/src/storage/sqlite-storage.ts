@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { isWellFormed } from './compare-utf8.js';
+import { compareUtf8, isWellFormed } from './compare-utf8.js';
 import { OpenHandles } from './open-handles.js';
 import { databaseFileName, databaseNameOfFile, spaceTableName } from './sqlite-names.js';
 import type { KeyRange, Storage, StorageOp, StorageProvider } from './storage.js';
@@ -38,6 +38,8 @@ interface SpaceStatements {
   readonly get: Database.Statement<[string], string>;
   /** Looks up a JSON array of keys in one statement. */
   readonly getMany: Database.Statement<[string], [string, string]>;
+  /** 1 when the table holds a key in [first, last], else no row. */
+  readonly anyBetween: Database.Statement<[string, string], number>;
   readonly put: Database.Statement<[string, string]>;
   /** Inserts PUT_ROWS rows in one statement: a statement step costs about as much as the row it writes. */
   readonly putMany: Database.Statement<string[]>;
@@ -167,7 +169,12 @@ export class SqliteStorage implements Storage {
       }
       return found;
     }
-    for (const [key, value] of statements.getMany.all(JSON.stringify(keys.filter(isWellFormed)))) found.set(key, value);
+    const sought = keys.filter(isWellFormed);
+    // One probe answers for keys that all lie outside what the table holds, such as a batch of new time-ordered ids
+    // (CouchDB's and the engine's own generated ids): none of them can be there when nothing lies between the least
+    // and the greatest.
+    if (sought.length === 0 || statements.anyBetween.get(...bounds(sought)) === undefined) return found;
+    for (const [key, value] of statements.getMany.all(JSON.stringify(sought))) found.set(key, value);
     return found;
   }
 
@@ -294,6 +301,7 @@ export class SqliteStorage implements Storage {
       table,
       get: db.prepare<[string], string>(`SELECT v FROM "${table}" WHERE k = ?`).pluck(),
       getMany: db.prepare<[string], [string, string]>(`SELECT k, v FROM "${table}" WHERE k IN (SELECT value FROM json_each(?))`).raw(true),
+      anyBetween: db.prepare<[string, string], number>(`SELECT 1 FROM "${table}" WHERE k >= ? AND k <= ? LIMIT 1`).pluck(),
       put: db.prepare<[string, string]>(`INSERT OR REPLACE INTO "${table}" (k, v) VALUES (?, ?)`),
       putMany: db.prepare<string[]>(`INSERT OR REPLACE INTO "${table}" (k, v) VALUES ${Array(PUT_ROWS).fill('(?, ?)').join(', ')}`),
       del: db.prepare<[string]>(`DELETE FROM "${table}" WHERE k = ?`),
@@ -354,6 +362,18 @@ function checkCheckpointPages(pages: number | undefined): number {
   if (pages === undefined) return WAL_AUTOCHECKPOINT_PAGES;
   if (!Number.isSafeInteger(pages) || pages < 1) throw new TypeError(`walAutocheckpointPages must be a whole number >= 1, got ${pages}`);
   return pages;
+}
+
+/** The least and the greatest of `keys` (not empty) in the table's order. */
+function bounds(keys: readonly string[]): [least: string, greatest: string] {
+  let least = keys[0]!;
+  let greatest = least;
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (compareUtf8(key, least) < 0) least = key;
+    else if (compareUtf8(key, greatest) > 0) greatest = key;
+  }
+  return [least, greatest];
 }
 
 function whereClause(shape: number): string {

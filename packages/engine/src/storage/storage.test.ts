@@ -84,6 +84,19 @@ describe.each(backends)('$kind storage', (backend) => {
       expect(storage.getMany('nope', ['a', 'b'])).toEqual([undefined, undefined]);
     });
 
+    it('reads many keys above, below and among the stored ones', () => {
+      const id = (n: number) => `doc:${String(n).padStart(4, '0')}`;
+      storage.write(Array.from({ length: 50 }, (_, i) => put('docs', id(100 + i), `v${100 + i}`)));
+      // A range read moves small logged writes (SQLite's write-behind log) into the tables, where lookups go.
+      expect(storage.count('docs')).toBe(50);
+      const above = Array.from({ length: 20 }, (_, i) => id(200 + i));
+      const below = Array.from({ length: 20 }, (_, i) => id(i));
+      expect(storage.getMany('docs', above)).toEqual(above.map(() => undefined));
+      expect(storage.getMany('docs', below)).toEqual(below.map(() => undefined));
+      // Only the ends of the stored range, among new keys on both sides.
+      expect(storage.getMany('docs', [...below, id(100), ...above, id(149)])).toEqual([...below.map(() => undefined), 'v100', ...above.map(() => undefined), 'v149']);
+    });
+
     it('keeps spaces apart', () => {
       storage.write([put('docs', 'k', 'doc'), put('seqs', 'k', 'seq')]);
       expect(storage.get('docs', 'k')).toBe('doc');
@@ -275,6 +288,19 @@ describe.each(backends)('$kind storage', (backend) => {
         expect(storage.count('u', r), JSON.stringify(r)).toBe(expected(entries, r).length);
       }
       expect(storage.range('u', { gt: '\uffff' }).map(([k]) => k)).toEqual(['\u{10000}', '\u{1f600}', '\u{1f601}', '\u{10ffff}']);
+    });
+
+    it('reads many keys spread around the surrogate edge (bounds of a lookup in UTF-8 order)', () => {
+      // By UTF-16 units '\uffff' would be the greatest of these and the stored '\u{1f600}' would lie above it.
+      const sought = ['a0', 'a1', 'a2', 'a3', '\uffff', '\u{1f600}', 'b'];
+      expect(storage.getMany('u', sought)).toEqual(sought.map((k) => (keys.includes(k) ? k : undefined)));
+      storage.write(keys.filter((k) => k !== '\uffff').map((k) => del('u', k)));
+      expect(storage.count('u')).toBe(1);
+      expect(storage.getMany('u', sought)).toEqual([undefined, undefined, undefined, undefined, '\uffff', undefined, undefined]);
+      storage.write([del('u', '\uffff'), put('u', '\u{1f600}', 'back')]);
+      // A range read moves small logged writes (SQLite's write-behind log) into the tables, where lookups go.
+      expect(storage.count('u')).toBe(1);
+      expect(storage.getMany('u', ['\uffff', 'c0', 'c1', 'c2', 'c3', '\u{1f600}'])).toEqual([undefined, undefined, undefined, undefined, undefined, 'back']);
     });
 
     it('finds no key with a lone surrogate, and reads a lone surrogate bound as U+FFFD', () => {
