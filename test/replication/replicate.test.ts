@@ -9,7 +9,8 @@ import {
   type ReplicationEvent,
 } from '@settee/core';
 import { tap } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { createEngine } from '@settee/engine';
 import { leafTable } from './leaves.js';
 import { pairs, uniqueDbName } from './endpoints.js';
 import { usePairServers } from './pair-servers.js';
@@ -84,6 +85,8 @@ describe.each(pairs)('replicate $source.name → $target.name', ({ source: sourc
     expect(sourceCheckpoint).toEqual(targetCheckpoint);
     expect(sourceCheckpoint).toMatchObject({ session_id: result.session_id, replication_id_version: 4 });
     expect(sourceCheckpoint['source_last_seq']).toEqual(result.source_last_seq);
+    // The answer's history is the one the last checkpoint recorded.
+    expect(sourceCheckpoint['history']).toEqual(result.history);
 
     const types = events.map((event) => event.type);
     expect(types[0]).toBe('active');
@@ -210,5 +213,39 @@ describe.each(pairs)('replicate $source.name → $target.name', ({ source: sourc
       status: 400,
       reason: 'parameter `doc_ids` must be an array',
     });
+  });
+});
+
+describe('replicate: the answer and the checkpoint', () => {
+  it('answers with the history the last checkpoint recorded, even when the clock moved on since', async () => {
+    const engine = createEngine({ storage: 'memory' });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      await engine.createDb('src');
+      await engine.createDb('tgt');
+      const source = engine.db('src');
+      await source.bulkDocs([{ _id: 'a' }, { _id: 'b' }]);
+      // Every checkpoint write takes "two seconds", so the answer is built at a later second than the checkpoint.
+      const target = new Proxy(engine.db('tgt'), {
+        get(db, key, receiver) {
+          const value: unknown = Reflect.get(db, key, receiver);
+          if (key !== 'put' || typeof value !== 'function') return typeof value === 'function' ? value.bind(db) : value;
+          return async (...args: Parameters<DatabaseAdapter['put']>) => {
+            const written = await (value as DatabaseAdapter['put']).apply(db, args);
+            if (String(args[0]._id).startsWith('_local/')) vi.setSystemTime(Date.now() + 2000);
+            return written;
+          };
+        },
+      });
+      const result = await untilComplete(replicate(source, target));
+      const checkpoint = await target.get(`_local/${result.replication_id}`);
+      expect(checkpoint['history']).toEqual(result.history);
+      const again = await untilComplete(replicate(source, target));
+      expect(again.no_changes).toBe(true);
+      expect(again.history).toEqual(result.history);
+    } finally {
+      vi.useRealTimers();
+      await engine.close();
+    }
   });
 });

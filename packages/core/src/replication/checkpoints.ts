@@ -70,6 +70,8 @@ export class Checkpoints {
   #failure: unknown;
   /** The last sequence written to every side. */
   written: Seq | undefined;
+  /** The history the last checkpoint recorded (what CouchDB answers a finished replication with). */
+  writtenHistory: readonly ReplicationHistoryEntry[] | undefined;
 
   constructor(
     source: DatabaseAdapter,
@@ -132,8 +134,13 @@ export class Checkpoints {
     }
   }
 
+  /** The checkpoint history with `entry` as this session's: first, before the earlier sessions'. */
+  historyWith(entry: ReplicationHistoryEntry): ReplicationHistoryEntry[] {
+    return [entry, ...this.#history.filter((old) => old.session_id !== entry.session_id)].slice(0, MAX_HISTORY);
+  }
+
   async #write(seq: Seq, entry: ReplicationHistoryEntry): Promise<void> {
-    const history = [entry, ...this.#history.filter((old) => old.session_id !== entry.session_id)].slice(0, MAX_HISTORY);
+    const history = this.historyWith(entry);
     const body: CheckpointDoc = {
       session_id: entry.session_id,
       source_last_seq: seq,
@@ -142,6 +149,7 @@ export class Checkpoints {
     };
     await Promise.all(this.#sides.map((side) => this.#writeSide(side, body)));
     this.written = seq;
+    this.writtenHistory = history;
     this.onWritten(seq);
   }
 

@@ -154,14 +154,16 @@ export async function runSession(ctx: SessionContext): Promise<ReplicationResult
       stats: snapshotStats(stats),
     };
   }
-  const last = entry();
+  // The history the last checkpoint recorded, as CouchDB answers: a later no_changes answer, read back from that
+  // checkpoint, then repeats it exactly (its end_time included).
+  const recorded = checkpoints.written !== undefined && sameSeq(checkpoints.written, committed) ? checkpoints.writtenHistory : undefined;
   return {
     ok: true,
     replication_id: ctx.replicationId,
     session_id: sessionId,
     source_last_seq: committed,
     replication_id_version: REPLICATION_ID_VERSION,
-    history: [last, ...start.history.filter((old) => old.session_id !== sessionId)].slice(0, 50),
+    history: recorded ?? checkpoints.historyWith(entry()),
     stats: snapshotStats(stats),
   };
 
