@@ -238,6 +238,27 @@ describe.each(backends)('revisions [$name]', (backend) => {
       });
     });
 
+    it('a replicated batch that takes the win from the stored leaf and hands it back keeps its body', async () => {
+      const db = await h.createDb('winback');
+      const stored = await db.put({ _id: 'w', v: 'stored' });
+      const a = 'a'.repeat(32);
+      const b = 'b'.repeat(32);
+      // 1-aaa beats the stored 1-967a… on hash; deleting it on a child gives the win back to the stored leaf.
+      const written = await db.bulkDocs(
+        [
+          { _id: 'w', _rev: `1-${a}`, v: 'replicated' },
+          { _id: 'w', _rev: `2-${b}`, _deleted: true, _revisions: { start: 2, ids: [b, a] } },
+        ],
+        { new_edits: false },
+      );
+      expect(written).toStrictEqual([]);
+      expect(await db.get('w', { deleted_conflicts: true })).toStrictEqual({ _id: 'w', _rev: stored.rev, v: 'stored', _deleted_conflicts: [`2-${b}`] });
+      expect(await db.get('w', { rev: `1-${a}` })).toStrictEqual({ _id: 'w', _rev: `1-${a}`, v: 'replicated' });
+      const changes = await db.changes({ include_docs: true });
+      expect(changes.results.map((row) => row.doc)).toStrictEqual([{ _id: 'w', _rev: stored.rev, v: 'stored' }]);
+      expect(await db.info()).toMatchObject({ doc_count: 1, doc_del_count: 0 });
+    });
+
     it('when every leaf is deleted, the document reads as deleted', async () => {
       const db = await h.createDb('alldeleted');
       await writeConflicted(db);

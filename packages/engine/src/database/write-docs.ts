@@ -208,7 +208,14 @@ function storeRevision(meta: DbMeta, entry: WorkingDoc, id: string, history: Rev
   const winner: Pick<RevLeaf, 'rev' | 'deleted'> = before && !isTipOf(tree, history) ? sortedLeaves(tree)[0]! : { rev, deleted };
   addNewBody(entry, rev, body);
   meta.updateSeq += 1;
-  const winnerBody = winner.rev === rev ? body : before && winner.rev === before.winner ? before.winnerBody : newBodyOf(entry, winner.rev);
+  // The winner's body: the new one, the one it had before this edit, one added earlier in the batch, or the stored
+  // one when the batch hands the win back to the stored winner.
+  const winnerBody =
+    winner.rev === rev
+      ? body
+      : before && winner.rev === before.winner
+        ? before.winnerBody
+        : (newBodyOf(entry, winner.rev) ?? (entry.base && winner.rev === entry.base.winner ? entry.base.winnerBody : undefined));
   const next: DocRecord = {
     id,
     seq: meta.updateSeq,
