@@ -233,6 +233,18 @@ describe.each(backends)('attachments [$name]', (backend) => {
       await expectCouchError(db.removeAttachment('doc', 'pixel.png', REV.doc2), NotFoundError, 404, 'not_found', MISSING_ATTACHMENT);
     });
 
+    it('a revision the document does not have is 409 missing_rev, for a put and a removal, even without the document', async () => {
+      const db = await h.createDb('missingrev');
+      await writeDoc(db);
+      const data = new Uint8Array([1, 2, 3]);
+      const unknown = '4-00000000000000000000000000000000';
+      await expectCouchError(db.putAttachment('doc', 'x.bin', data, 'application/octet-stream', unknown), ConflictError, 409, 'not_found', 'missing_rev');
+      await expectCouchError(db.removeAttachment('doc', 'hello.txt', unknown), ConflictError, 409, 'not_found', 'missing_rev');
+      await expectCouchError(db.putAttachment('nodoc', 'x.bin', data, 'application/octet-stream', '1-000'), ConflictError, 409, 'not_found', 'missing_rev');
+      await expectCouchError(db.getAttachment('doc', 'x.bin'), NotFoundError, 404, 'not_found', MISSING_ATTACHMENT);
+      await expectCouchError(db.get('nodoc'), NotFoundError, 404, 'not_found', 'missing');
+    });
+
     it('answers "Document is missing attachment" for an unknown name and "missing" for an unknown doc', async () => {
       const db = await h.createDb('notfound');
       await writeDoc(db);

@@ -406,6 +406,10 @@ const POUCHDB_SERVER = {
       "views: GET /ids view emitting _id: the same strings in ICU order, for comparison",
     ],
   },
+  'attachment-missing-rev': {
+    differs: 'an attachment put or removal naming a revision the document does not have is written or answered otherwise, not 409 not_found missing_rev',
+    tests: ['attachments: a revision the document does not have is 409 missing_rev, for a put and a removal, even without the document'],
+  },
   'view-key-wins': {
     differs: 'a view query with `key` matches that key only, whatever `startkey`/`endkey` come with it and in whatever order (CouchDB applies the parameters in order)',
     tests: ['view-options: applies key, startkey and endkey in the order given: a later one overrides what an earlier one set'],

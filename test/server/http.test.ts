@@ -262,6 +262,51 @@ describe('attachments', () => {
     expect(((await outside.json()) as { error: string }).error).toBe('requested_range_not_satisfiable');
   });
 
+  it('answers Range as CouchDB: 0- is the whole entity, several ranges are multipart/byteranges, ten or more are ignored', async () => {
+    await (await request(server, '/db/ranged/blob.bin', { method: 'PUT', body: bytes, headers: { 'content-type': 'image/png' } })).arrayBuffer();
+    const whole = await request(server, '/db/ranged/blob.bin', { headers: { range: 'bytes=0-' } });
+    expect([whole.status, whole.headers.get('content-range')]).toStrictEqual([200, null]);
+    expect(new Uint8Array(await whole.arrayBuffer())).toStrictEqual(bytes);
+    const tail = await request(server, '/db/ranged/blob.bin', { headers: { range: 'bytes=-3' } });
+    expect([tail.status, tail.headers.get('content-range')]).toStrictEqual([206, 'bytes 7-9/10']);
+    expect(new Uint8Array(await tail.arrayBuffer())).toStrictEqual(bytes.subarray(7));
+    const two = await request(server, '/db/ranged/blob.bin', { headers: { range: 'bytes=0-1,8-20' } });
+    expect(two.status).toBe(206);
+    const boundary = /^multipart\/byteranges; boundary="([^"]+)"$/.exec(two.headers.get('content-type') ?? '')?.[1] ?? '';
+    expect(boundary).not.toBe('');
+    const expected = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Type: image/png\r\nContent-Range: bytes 0-1/10\r\n\r\n`),
+      Buffer.from(bytes.subarray(0, 2)),
+      Buffer.from(`\r\n--${boundary}\r\nContent-Type: image/png\r\nContent-Range: bytes 8-9/10\r\n\r\n`),
+      Buffer.from(bytes.subarray(8)),
+      Buffer.from(`\r\n--${boundary}--`),
+    ]);
+    expect(Buffer.from(await two.arrayBuffer())).toStrictEqual(expected);
+    const ten = await request(server, '/db/ranged/blob.bin', { headers: { range: `bytes=${Array.from({ length: 10 }, (_, i) => `${i}-${i}`).join(',')}` } });
+    expect(ten.status).toBe(200);
+    expect(new Uint8Array(await ten.arrayBuffer())).toStrictEqual(bytes);
+  });
+
+  it('refuses attachment writes on a revision the document lacks, and a DELETE without rev as CouchDB does', async () => {
+    const created = await request(server, '/db/attrevs/a.bin', { method: 'PUT', body: bytes, headers: { 'content-type': 'image/png' } });
+    const { rev } = (await created.json()) as { rev: string };
+    const missingRev = { error: 'not_found', reason: 'missing_rev' };
+    const onNewDoc = await request(server, '/db/attrevs-none/a.bin?rev=1-000', { method: 'PUT', body: bytes });
+    expect([onNewDoc.status, await onNewDoc.json()]).toStrictEqual([409, missingRev]);
+    const garbage = await request(server, '/db/attrevs/a.bin?rev=4-garbage', { method: 'DELETE' });
+    expect([garbage.status, await garbage.json()]).toStrictEqual([409, missingRev]);
+    const noDoc = await request(server, '/db/attrevs-none/a.bin', { method: 'DELETE' });
+    expect([noDoc.status, await noDoc.json()]).toStrictEqual([404, { error: 'not_found', reason: 'missing' }]);
+    const noAtt = await request(server, '/db/attrevs/other.bin', { method: 'DELETE' });
+    expect([noAtt.status, await noAtt.json()]).toStrictEqual([404, { error: 'not_found', reason: 'Document is missing attachment' }]);
+    const noRev = await request(server, '/db/attrevs/a.bin', { method: 'DELETE' });
+    expect([noRev.status, ((await noRev.json()) as { error: string }).error]).toStrictEqual([409, 'conflict']);
+    const disagree = await request(server, `/db/attrevs/b.bin?rev=${rev}`, { method: 'PUT', body: bytes, headers: { 'if-match': '"1-00000000000000000000000000000000"' } });
+    expect([disagree.status, await disagree.json()]).toStrictEqual([400, { error: 'bad_request', reason: 'Document rev and etag have different values' }]);
+    const byHeader = await request(server, '/db/attrevs/b.bin', { method: 'PUT', body: bytes, headers: { 'if-match': `"${rev}"` } });
+    expect(byHeader.status).toBe(201);
+  });
+
   it('?attachments=true answers multipart/related unless Accept is application/json', async () => {
     const multipart = await request(server, '/db/withatt?attachments=true');
     const type = multipart.headers.get('content-type') ?? '';

@@ -82,6 +82,9 @@ function rewrite(
 ): WriteResult {
   const parsed = rev === undefined ? undefined : parseRev(rev);
   const record = loadRecord(ctx.storage, docId);
+  // CouchDB opens the given revision first: one the document does not have is 409 missing_rev, even for a document
+  // that does not exist (chttpd_db's attachment PUT and DELETE).
+  if (rev !== undefined && !(record && findRevision(record.tree, rev))) throw new ConflictError('missing_rev', { error: 'not_found', id: docId });
   if (!record && !createMissing) throw new NotFoundError('missing', { id: docId });
   if (record && !record.deleted && rev === undefined) throw new ConflictError('Document update conflict.', { id: docId });
   const base = record && rev !== undefined ? loadRevBody(ctx.storage, record, rev) : undefined;

@@ -1,4 +1,5 @@
-import { ConflictError, RangeNotSatisfiableError } from '@settee/core';
+import { randomBytes } from 'node:crypto';
+import { BadRequestError, ConflictError, NotFoundError, RangeNotSatisfiableError } from '@settee/core';
 import { isCompressible, storedAttachmentBytes } from '@settee/engine';
 import { requireDbAdmin } from '../auth/security.js';
 import { readBody } from '../http/body.js';
@@ -10,25 +11,45 @@ import { sendBytes, sendJson, sendNotModified } from '../http/respond.js';
 import { locationOf, type DbTarget } from './db-target.js';
 import { userContextOf } from './design-user-ctx.js';
 
-/** A single `bytes=a-b` range within `length`, or undefined for none; unsatisfiable ones are 416. */
-function rangeOf(header: string | undefined, length: number): { start: number; end: number } | undefined {
+/** The most ranges one request gets as a multipart answer; more are answered with the whole entity (as CouchDB). */
+const MAX_RANGES = 10;
+
+/**
+ * The byte ranges a `Range` header asks for within `length`, CouchDB's way (chttpd_db parse_ranges): none for a
+ * missing or malformed header or one starting with `0-` (the whole entity), ends past the last byte clipped, and a
+ * range that starts past it or ends before it starts is 416.
+ */
+function rangesOf(header: string | undefined, length: number): Array<{ start: number; end: number }> | undefined {
   if (header === undefined) return undefined;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match) return undefined;
-  const [, from = '', to = ''] = match;
-  let start: number;
-  let end: number;
-  if (from === '') {
-    start = Math.max(0, length - Number(to));
-    end = length - 1;
-  } else {
-    start = Number(from);
-    end = to === '' ? length - 1 : Math.min(Number(to), length - 1);
+  const spec = /^bytes=(.+)$/.exec(header.trim())?.[1];
+  if (spec === undefined) return undefined;
+  const parts = spec.split(',').map((part) => /^(\d*)-(\d*)$/.exec(part.trim()));
+  if (parts.some((part) => part === null || (part[1] === '' && part[2] === ''))) return undefined;
+  const ranges: Array<{ start: number; end: number }> = [];
+  for (const [index, part] of parts.entries()) {
+    const [, from = '', to = ''] = part!;
+    if (index === 0 && from === '0' && to === '') return undefined;
+    const start = from === '' ? Math.max(0, length - Number(to)) : Number(from);
+    const end = from === '' || to === '' ? length - 1 : Math.min(Number(to), length - 1);
+    if (start >= length || start > end) {
+      throw new RangeNotSatisfiableError('Requested range not satisfiable', { error: 'requested_range_not_satisfiable' });
+    }
+    ranges.push({ start, end });
   }
-  if (start >= length || start > end) {
-    throw new RangeNotSatisfiableError('Requested range not satisfiable', { error: 'requested_range_not_satisfiable' });
+  return ranges;
+}
+
+/** Several ranges as one `multipart/byteranges` body, laid out as CouchDB sends it. */
+function byteRanges(data: Uint8Array, ranges: ReadonlyArray<{ start: number; end: number }>, contentType: string): { body: Buffer; type: string } {
+  const boundary = randomBytes(16).toString('hex');
+  const parts: Buffer[] = [Buffer.from(`--${boundary}`)];
+  for (const { start, end } of ranges) {
+    parts.push(Buffer.from(`\r\nContent-Type: ${contentType}\r\nContent-Range: bytes ${start}-${end}/${data.byteLength}\r\n\r\n`));
+    parts.push(Buffer.from(data.buffer, data.byteOffset + start, end - start + 1));
+    parts.push(Buffer.from(`\r\n--${boundary}`));
   }
-  return { start, end };
+  parts.push(Buffer.from('--'));
+  return { body: Buffer.concat(parts), type: `multipart/byteranges; boundary="${boundary}"` };
 }
 
 async function getAttachment(ctx: RequestContext, target: DbTarget, docId: string, name: string): Promise<void> {
@@ -51,22 +72,38 @@ async function getAttachment(ctx: RequestContext, target: DbTarget, docId: strin
     return;
   }
   const headers = { 'Content-Type': att.content_type, ETag: etag, 'Accept-Ranges': 'bytes', 'Content-MD5': md5 };
-  const range = rangeOf(ctx.req.headers.range, att.data.byteLength);
-  if (range !== undefined) {
-    sendBytes(ctx, 206, att.data.subarray(range.start, range.end + 1), {
-      ...headers,
-      'Content-Range': `bytes ${range.start}-${range.end}/${att.data.byteLength}`,
-    });
+  const ranges = rangesOf(ctx.req.headers.range, att.data.byteLength);
+  if (ranges?.length === 1) {
+    const [{ start, end }] = ranges as [{ start: number; end: number }];
+    sendBytes(ctx, 206, att.data.subarray(start, end + 1), { ...headers, 'Content-Range': `bytes ${start}-${end}/${att.data.byteLength}` });
+    return;
+  }
+  if (ranges !== undefined && ranges.length < MAX_RANGES) {
+    const { body, type } = byteRanges(att.data, ranges, att.content_type);
+    sendBytes(ctx, 206, body, { 'Content-Type': type, ETag: etag, 'Accept-Ranges': 'bytes' });
     return;
   }
   sendBytes(ctx, 200, att.data, headers);
 }
 
+/** The revision a write names: `?rev=` or `If-Match`; both must agree when both are given (chttpd_db extract_header_rev). */
 function revOf(ctx: RequestContext): string | undefined {
-  const rev = parseQuery(ctx.rawQuery)['rev'];
-  if (typeof rev === 'string') return rev;
+  const query = parseQuery(ctx.rawQuery)['rev'];
   const ifMatch = ctx.req.headers['if-match'];
-  return ifMatch === undefined ? undefined : ifMatch.replace(/^"|"$/g, '');
+  const header = ifMatch === undefined ? undefined : ifMatch.trim().replace(/^"|"$/g, '');
+  const rev = typeof query === 'string' ? query : undefined;
+  if (rev !== undefined && header !== undefined && rev !== header) throw new BadRequestError('Document rev and etag have different values');
+  return rev ?? header;
+}
+
+/**
+ * A DELETE without a revision, as CouchDB answers it: 404 for a missing document or attachment, else the 409 any
+ * write without the current revision gets.
+ */
+async function deleteWithoutRev(target: DbTarget, docId: string, name: string): Promise<never> {
+  const doc = await target.db.get(docId);
+  if (doc._attachments?.[name] === undefined) throw new NotFoundError('Document is missing attachment', { id: docId });
+  throw new ConflictError('Document update conflict.', { id: docId });
 }
 
 /** `/db/{doc}/{attachment}`: GET/HEAD the bytes, PUT new bytes (raw body), DELETE. */
@@ -82,8 +119,7 @@ export async function attachmentRoute(ctx: RequestContext, target: DbTarget, doc
     return;
   }
   if (ctx.method === 'DELETE') {
-    const rev = revOf(ctx);
-    if (rev === undefined) throw new ConflictError('Document update conflict.');
+    const rev = revOf(ctx) ?? (await deleteWithoutRev(target, docId, name));
     const result = await target.db.removeAttachment(docId, name, rev, { userCtx: userContextOf(ctx, target) });
     sendJson(ctx, 200, result);
     return;
