@@ -119,7 +119,7 @@ describe.each(backends)('attachments [$name]', (backend) => {
     it('atts_since inlines only attachments changed after the given revisions', async () => {
       const db = await h.createDb('attssince');
       await writeDoc(db);
-      expect(await db.get('doc', { attachments: true, atts_since: [REV.doc2] })).toStrictEqual({
+      const expected = {
         _id: 'doc',
         _rev: REV.doc3,
         title: 'with attachments',
@@ -127,6 +127,17 @@ describe.each(backends)('attachments [$name]', (backend) => {
           'pixel.png': { content_type: 'image/png', revpos: 3, digest: PIXEL_STUB.digest, data: PNG_BASE64 },
           'hello.txt': HELLO_STUB,
         },
+      };
+      expect(await db.get('doc', { attachments: true, atts_since: [REV.doc2] })).toStrictEqual(expected);
+    });
+
+    it('atts_since alone turns attachments on, as CouchDB does (chttpd_db adds attachments)', async () => {
+      const db = await h.createDb('attssincealone');
+      await writeDoc(db);
+      const doc = await db.get('doc', { atts_since: [REV.doc2] });
+      expect(doc._attachments).toStrictEqual({
+        'pixel.png': { content_type: 'image/png', revpos: 3, digest: PIXEL_STUB.digest, data: PNG_BASE64 },
+        'hello.txt': HELLO_STUB,
       });
     });
 

@@ -410,6 +410,10 @@ const POUCHDB_SERVER = {
     differs: 'an attachment put or removal naming a revision the document does not have is written or answered otherwise, not 409 not_found missing_rev',
     tests: ['attachments: a revision the document does not have is 409 missing_rev, for a put and a removal, even without the document'],
   },
+  'atts-since-alone': {
+    differs: 'atts_since without attachments=true leaves every attachment a stub (CouchDB turns attachments on)',
+    tests: ['attachments: atts_since alone turns attachments on, as CouchDB does (chttpd_db adds attachments)'],
+  },
   'view-key-wins': {
     differs: 'a view query with `key` matches that key only, whatever `startkey`/`endkey` come with it and in whatever order (CouchDB applies the parameters in order)',
     tests: ['view-options: applies key, startkey and endkey in the order given: a later one overrides what an earlier one set'],

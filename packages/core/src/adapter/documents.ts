@@ -100,7 +100,7 @@ export interface GetOptions {
   meta?: boolean;
   /** Inline attachment bodies as base64 instead of stubs. */
   attachments?: boolean;
-  /** With `attachments`: only inline attachments changed after these revisions. */
+  /** Inline only the attachments changed after these revisions (others stay stubs); implies `attachments`. */
   atts_since?: string[];
   /** Add `encoding` and `encoded_length` to attachments stored compressed. */
   att_encoding_info?: boolean;

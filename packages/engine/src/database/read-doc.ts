@@ -58,7 +58,7 @@ function needsOnlyWinner(options: GetOptions): boolean {
     !options.meta &&
     !options.conflicts &&
     !options.deleted_conflicts &&
-    !(options.attachments && options.atts_since !== undefined && options.atts_since.length > 0)
+    !(options.atts_since !== undefined && options.atts_since.length > 0)
   );
 }
 
@@ -160,11 +160,11 @@ function otherLeaves(record: DocRecord, deleted: boolean): string[] {
 
 /**
  * `atts_since`: attachments whose revpos is above the newest of the given revisions that the document knows
- * get data; the others stay stubs.
+ * get data; the others stay stubs. It asks for attachments by itself, as in CouchDB (chttpd_db adds `attachments`).
  */
 function attachmentMode(record: DocRecord, options: OpenRevsOptions): AttachmentMode {
   const encodingInfo = options.att_encoding_info === true;
-  if (!options.attachments) return { inline: false, encodingInfo };
+  if (!options.attachments && options.atts_since === undefined) return { inline: false, encodingInfo };
   let sinceRevpos = 0;
   for (const rev of options.atts_since ?? []) {
     const found = findRevision(record.tree, rev);

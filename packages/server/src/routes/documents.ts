@@ -75,7 +75,8 @@ async function getDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
     return;
   }
   // A multipart answer's JSON part always carries encoding info, stubs included (chttpd_db:send_doc_efficiently).
-  const multipart = query['attachments'] === true && acceptsMultipart(ctx);
+  // `atts_since` asks for attachments by itself, as `attachments=true` does.
+  const multipart = (query['attachments'] === true || query['atts_since'] !== undefined) && acceptsMultipart(ctx);
   const options = (multipart ? { ...query, att_encoding_info: true } : query) as GetOptions;
   const doc = (await target.db.get(id, options)) as unknown as Record<string, unknown>;
   const local = id.startsWith('_local/');
