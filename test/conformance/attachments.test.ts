@@ -469,6 +469,21 @@ describe.each(backends)('attachments [$name]', (backend) => {
       );
     });
 
+    it('a stub whose revpos is not the stored one is 412 missing_stub; one without revpos keeps the attachment', async () => {
+      const db = await h.createDb('stalestub');
+      await writeDoc(db);
+      const current = await db.get('doc');
+      await expectCouchError(
+        db.put({ _id: 'doc', _rev: current._rev, _attachments: { 'hello.txt': { stub: true, revpos: 10 } as never } }),
+        PreconditionFailedError,
+        412,
+        'missing_stub',
+        'Invalid attachment stub in doc for hello.txt',
+      );
+      const kept = await db.put({ _id: 'doc', _rev: current._rev, _attachments: { 'hello.txt': { stub: true } as never } });
+      expect((await db.get('doc', { rev: kept.rev }))._attachments).toStrictEqual({ 'hello.txt': HELLO_STUB });
+    });
+
     it.each([
       { what: 'invalid base64', att: { content_type: 'text/plain', data: 'not base64!!' }, name: 'x.txt' },
       { what: 'neither data nor stub', att: { content_type: 'text/plain' }, name: 'x.txt' },

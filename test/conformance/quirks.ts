@@ -414,6 +414,10 @@ const POUCHDB_SERVER = {
     differs: 'atts_since without attachments=true leaves every attachment a stub (CouchDB turns attachments on)',
     tests: ['attachments: atts_since alone turns attachments on, as CouchDB does (chttpd_db adds attachments)'],
   },
+  'stub-revpos': {
+    differs: 'a stub whose revpos differs from the stored attachment is accepted (CouchDB: 412 missing_stub)',
+    tests: ['attachments: a stub whose revpos is not the stored one is 412 missing_stub; one without revpos keeps the attachment'],
+  },
   'view-key-wins': {
     differs: 'a view query with `key` matches that key only, whatever `startkey`/`endkey` come with it and in whatever order (CouchDB applies the parameters in order)',
     tests: ['view-options: applies key, startkey and endkey in the order given: a later one overrides what an earlier one set'],

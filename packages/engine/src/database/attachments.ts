@@ -88,7 +88,7 @@ function rewrite(
   if (!record && !createMissing) throw new NotFoundError('missing', { id: docId });
   if (record && !record.deleted && rev === undefined) throw new ConflictError('Document update conflict.', { id: docId });
   const base = record && rev !== undefined ? loadRevBody(ctx.storage, record, rev) : undefined;
-  const existing: AttachmentInput[] = Object.entries(base?.atts ?? {}).map(([attName, att]) => ({ kind: 'stub', name: attName, digest: att.digest }));
+  const existing: AttachmentInput[] = Object.entries(base?.atts ?? {}).map(([attName, att]) => ({ kind: 'stub', name: attName, digest: att.digest, revpos: undefined }));
   const doc: PreparedDoc = {
     id: docId,
     rev: parsed,

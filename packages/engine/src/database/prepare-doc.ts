@@ -7,7 +7,13 @@ import { assertDocId, DESIGN_PREFIX, isLocalId } from './doc-ids.js';
 /** An attachment as given in a write: new bytes, or a stub that keeps the parent revision's attachment. */
 export type AttachmentInput =
   | { kind: 'data'; name: string; contentType: string; data: Uint8Array }
-  | { kind: 'stub'; name: string; digest: string | undefined };
+  | {
+      kind: 'stub';
+      name: string;
+      digest: string | undefined;
+      /** The stub's `revpos`: when given, it must be the stored attachment's (couch_att:merge_stubs). */
+      revpos: number | undefined;
+    };
 
 /** A write request after validation: everything the write path needs, nothing it must check again. */
 export interface PreparedDoc {
@@ -101,7 +107,12 @@ function parseAttachments(value: unknown): AttachmentInput[] {
     if (name.startsWith('_')) throw new BadRequestError(`Attachment name '${name}' starts with prohibited character '_'`);
     if (!isJsonObject(att)) throw new BadRequestError(`Invalid attachment data for ${name}`);
     if (att.stub === true) {
-      result.push({ kind: 'stub', name, digest: typeof att.digest === 'string' ? att.digest : undefined });
+      result.push({
+        kind: 'stub',
+        name,
+        digest: typeof att.digest === 'string' ? att.digest : undefined,
+        revpos: typeof att.revpos === 'number' ? att.revpos : undefined,
+      });
       continue;
     }
     const data = typeof att.data === 'string' ? decodeBase64(att.data) : undefined;

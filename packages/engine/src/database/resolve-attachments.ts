@@ -17,7 +17,8 @@ const NO_ATTACHMENTS: ResolvedAttachments = Object.freeze({ atts: undefined, new
 /**
  * Turns the attachments given in a write into the new revision's attachment metadata. New bytes get `revpos` =
  * the new generation; a stub keeps the attachment of the same name from `previous` (the parent revision, or for
- * replicated writes the nearest stored ancestor) or fails with 412 `missing_stub`.
+ * replicated writes the nearest stored ancestor) or fails with 412 `missing_stub`, as it does when it gives a
+ * `revpos` other than the stored one.
  */
 export function resolveAttachments(
   docId: string,
@@ -41,7 +42,8 @@ export function resolveAttachments(
       continue;
     }
     const kept = previous?.[input.name];
-    if (!kept || (input.digest !== undefined && input.digest !== kept.digest && !hasData(input.digest))) {
+    const stale = kept !== undefined && input.revpos !== undefined && input.revpos !== kept.revpos;
+    if (!kept || stale || (input.digest !== undefined && input.digest !== kept.digest && !hasData(input.digest))) {
       throw new PreconditionFailedError(`Invalid attachment stub in ${docId} for ${input.name}`, { error: 'missing_stub', id: docId });
     }
     atts[input.name] = { ...kept };
