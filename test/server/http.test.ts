@@ -143,6 +143,20 @@ describe('databases', () => {
     expect(await head.text()).toBe('');
   });
 
+  it('_design_docs answers keys; POST listings take a JSON object, and the query string wins over the body', async () => {
+    await request(server, '/listings', { method: 'PUT' });
+    for (const id of ['_design/a', '_design/b', 'plain']) await (await request(server, `/listings/${id}`, { method: 'PUT', json: {} })).arrayBuffer();
+    const keys = ['_design/b', '_design/a'];
+    const byGet = await request(server, `/listings/_design_docs?keys=${encodeURIComponent(JSON.stringify(keys))}`);
+    expect(((await byGet.json()) as { rows: Array<{ id: string }> }).rows.map((row) => row.id)).toStrictEqual(keys);
+    const byPost = await request(server, '/listings/_design_docs', { method: 'POST', json: { keys, limit: 1 } });
+    expect(((await byPost.json()) as { rows: Array<{ id: string }> }).rows.map((row) => row.id)).toStrictEqual(['_design/b']);
+    const queryWins = await request(server, '/listings/_all_docs?limit=0', { method: 'POST', json: { keys: ['plain'], limit: 1 } });
+    expect(((await queryWins.json()) as { rows: unknown[] }).rows).toStrictEqual([]);
+    const notObject = await request(server, '/listings/_all_docs', { method: 'POST', json: [] });
+    expect([notObject.status, await notObject.json()]).toStrictEqual([400, { error: 'bad_request', reason: 'Request body must be a JSON object' }]);
+  });
+
   it('_compact needs a JSON Content-Type (415) and answers 202', async () => {
     const without = await request(server, '/db/_compact', { method: 'POST' });
     expect(without.status).toBe(415);

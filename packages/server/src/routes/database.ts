@@ -154,12 +154,13 @@ export async function databaseRoute(ctx: RequestContext): Promise<void> {
   }
 }
 
-/** Query options, merged with a POST body's members (`keys` and others). */
+/** Query options, merged with a POST body's members (`keys` and others); the query string wins, as in CouchDB. */
 async function listOptions(ctx: RequestContext): Promise<Record<string, unknown>> {
   const options: Record<string, unknown> = parseQuery(ctx.rawQuery);
   if (ctx.method === 'POST') {
     const body = await readJsonTyped(ctx);
-    if (isObject(body)) Object.assign(options, body);
+    if (!isObject(body)) throw new BadRequestError('Request body must be a JSON object');
+    return { ...body, ...options };
   } else if (!isRead(ctx)) {
     throw methodNotAllowed('GET,HEAD,POST');
   }
@@ -173,6 +174,10 @@ async function listRows(target: DbTarget, endpoint: string, options: Record<stri
   if (endpoint === '_local_docs') return target.db.localDocs(options as AllDocsOptions);
   if (endpoint === '_all_docs') return target.db.allDocs(options as AllDocsOptions);
   // `_design_docs` counts design documents only: its total_rows and offset are within them.
+  if (options['keys'] !== undefined) {
+    const rows = await target.db.allDocs(options as AllDocsOptions);
+    return { ...rows, total_rows: (await target.db.allDocs(DESIGN_RANGE)).rows.length, offset: null };
+  }
   const descending = options['descending'] === true;
   const range = descending ? { startkey: '_design0', endkey: '_design/', inclusive_end: false } : DESIGN_RANGE;
   const clamp = (key: unknown, bound: string, low: boolean): string => {
