@@ -396,6 +396,22 @@ describe.each(backends)('changes [$name]', (backend) => {
       expect(withoutSeqs(answer.results)).toStrictEqual([{ id: 'late', changes: [{ rev: written.rev }] }]);
       expect(answer.last_seq).toStrictEqual(answer.results[0]?.seq);
     });
+
+    it('a filtered longpoll goes on waiting through changes its filter leaves out', async () => {
+      const db = await fixture();
+      const end = (await db.changes()).last_seq;
+      let answered = false;
+      const waiting = db.changes({ feed: 'longpoll', since: end, timeout: 10_000, filter: '_doc_ids', doc_ids: ['wanted'] }).finally(() => {
+        answered = true;
+      });
+      await sleep(50);
+      await db.put({ _id: 'unwanted', v: 1 });
+      await sleep(200);
+      expect(answered).toBe(false);
+      const written = await db.put({ _id: 'wanted', v: 1 });
+      const answer = await waiting;
+      expect(withoutSeqs(answer.results)).toStrictEqual([{ id: 'wanted', changes: [{ rev: written.rev }] }]);
+    });
   });
 
   describe('live feed', () => {

@@ -129,6 +129,7 @@ const POUCHDB_SERVER = {
       "changes: answers at once when there are changes",
       "changes: answers an empty result after the timeout when nothing changes",
       "changes: wakes up on the first later write, long before the timeout",
+      "changes: a filtered longpoll goes on waiting through changes its filter leaves out",
       "changes: emits existing changes, then each later write exactly once, in order",
       "changes: resumes after a given since, and since now skips history",
       "changes: applies filters and include_docs",

@@ -407,6 +407,11 @@ describe('changes feeds', () => {
     const last = JSON.parse(lines[2] ?? '{}') as { last_seq: unknown; pending: number };
     expect(last.pending).toBe(1);
     expect(last.last_seq).toStrictEqual((JSON.parse(lines[1] ?? '{}') as { seq: unknown }).seq);
+    // With nothing sent, last_seq is still a seq as the normal feed writes it (a string), not a bare 0.
+    const none = await request(server, '/feed/_changes?feed=continuous&limit=0');
+    const normal = (await (await request(server, '/feed/_changes?limit=0')).json()) as { last_seq: unknown };
+    expect(JSON.parse((await none.text()).trim())).toStrictEqual({ last_seq: normal.last_seq, pending: 3 });
+    expect(typeof normal.last_seq).toBe('string');
   });
 
   it('seq_interval: a row carries its seq when the rows left divide by the interval, the others null', async () => {

@@ -217,11 +217,16 @@ export class EngineDatabase implements DatabaseAdapter {
 
   async changes(options: ChangesOptions = {}): Promise<ChangesResponse> {
     const { ctx, signal } = this.open;
-    const first = readChanges(ctx, options);
-    if (options.feed !== 'longpoll' || first.results.length > 0) return first;
-    const committed = await waitForCommit(signal, options.timeout ?? 60_000);
-    if (!committed) return first;
-    return readChanges(this.ctx, { ...options, since: first.last_seq });
+    let answer = readChanges(ctx, options);
+    if (options.feed !== 'longpoll' || options.limit === 0) return answer;
+    // A longpoll answers with the first change its filter keeps: commits it leaves out only move `since` on.
+    const deadline = Date.now() + (options.timeout ?? 60_000);
+    while (answer.results.length === 0) {
+      const left = deadline - Date.now();
+      if (left <= 0 || !(await waitForCommit(signal, left))) return answer;
+      answer = readChanges(this.ctx, { ...options, since: answer.last_seq });
+    }
+    return answer;
   }
 
   liveChanges(options: LiveChangesOptions = {}): Observable<ChangesRow> {

@@ -98,10 +98,9 @@ async function streamChanges(
   const heartbeat = heartbeatOf(options);
   const timeout = typeof rawTimeout === 'number' ? rawTimeout : heartbeat === undefined ? DEFAULT_WAIT : undefined;
   const limit = typeof rawLimit === 'number' ? rawLimit : undefined;
-  // Resolve 'now' and validate the options before the 200 goes out, so that errors are proper error answers.
-  await target.db.changes({ ...(live as ChangesOptions), limit: 0 });
-  const since = live['since'];
-  const lastSeq: Seq = since === 'now' ? (await target.db.info()).update_seq : ((since as Seq | undefined) ?? 0);
+  // Resolve 'now' and validate the options before the 200 goes out, so that errors are proper error answers. With
+  // no row read, its last_seq is where the feed starts, in the engine's seq format.
+  const lastSeq: Seq = (await target.db.changes({ ...(live as ChangesOptions), limit: 0 })).last_seq;
   const eventsource = feed === 'eventsource';
   const { res } = ctx;
   res.writeHead(200, {
