@@ -174,6 +174,14 @@ describe.each(backends)('bulk [$name]', (backend) => {
       );
       expect(await databaseState(db)).toStrictEqual(before);
     });
+
+    it.each([0, 'false', null])('new_edits %j (not a boolean) rejects the request', async (value) => {
+      const db = await h.createDb('neweditstype');
+      const before = await databaseState(db);
+      const options = { new_edits: value as unknown as boolean };
+      await expectCouchError(db.bulkDocs([{ _id: 'x', v: 1 }], options), BadRequestError, 400, 'bad_request', '`new_edits` parameter must be a boolean.');
+      expect(await databaseState(db)).toStrictEqual(before);
+    });
   });
 
   describe('whole-request rejections write nothing', () => {
@@ -302,6 +310,8 @@ describe.each(backends)('bulk [$name]', (backend) => {
       const db = await h.createDb('revsdiffnone');
       await writeD(db);
       expect(await db.revsDiff({ d: [REV.d2] })).toStrictEqual({});
+      // No revisions asked about: nothing is missing, for a stored document or an unknown one.
+      expect(await db.revsDiff({ d: [], nodoc: [] })).toStrictEqual({});
     });
 
     it('rejects a malformed rev', async () => {

@@ -419,6 +419,14 @@ const POUCHDB_SERVER = {
     differs: 'a stub whose revpos differs from the stored attachment is accepted (CouchDB: 412 missing_stub)',
     tests: ['attachments: a stub whose revpos is not the stored one is 412 missing_stub; one without revpos keeps the attachment'],
   },
+  'new-edits-type': {
+    differs: 'a new_edits that is not a boolean is taken as truthy or falsy instead of a 400',
+    tests: [
+      'bulk: new_edits 0 (not a boolean) rejects the request',
+      'bulk: new_edits "false" (not a boolean) rejects the request',
+      'bulk: new_edits null (not a boolean) rejects the request',
+    ],
+  },
   'view-key-wins': {
     differs: 'a view query with `key` matches that key only, whatever `startkey`/`endkey` come with it and in whatever order (CouchDB applies the parameters in order)',
     tests: ['view-options: applies key, startkey and endkey in the order given: a later one overrides what an earlier one set'],

@@ -182,6 +182,37 @@ describe('documents', () => {
     expect(await cached.text()).toBe('');
   });
 
+  it('If-None-Match matches weak and listed ETags; If-Match must agree with ?rev', async () => {
+    const put = await request(server, '/db/conditional', { method: 'PUT', json: { v: 1 } });
+    const { rev } = (await put.json()) as { rev: string };
+    for (const header of [`W/"${rev}"`, `"1-x", "${rev}"`]) {
+      const cached = await request(server, '/db/conditional', { headers: { 'if-none-match': header } });
+      expect([header, cached.status]).toStrictEqual([header, 304]);
+    }
+    const disagree = await request(server, `/db/conditional?rev=${rev}`, { method: 'PUT', json: { v: 2 }, headers: { 'if-match': '"1-00000000000000000000000000000000"' } });
+    expect([disagree.status, await disagree.json()]).toStrictEqual([400, { error: 'bad_request', reason: 'Document rev and etag have different values' }]);
+    const byHeader = await request(server, '/db/conditional', { method: 'DELETE', headers: { 'if-match': `"${rev}"` } });
+    expect(byHeader.status).toBe(200);
+  });
+
+  it('answers odd paths and batch writes as CouchDB does', async () => {
+    const badRequest = (reason: string) => ({ error: 'bad_request', reason });
+    for (const path of ['/db/_local', '/db/_local/']) {
+      const res = await request(server, path);
+      expect([path, res.status, await res.json()]).toStrictEqual([path, 400, badRequest('Invalid _local document id.')]);
+    }
+    const localAtt = await request(server, '/db/_local/x/att.txt');
+    expect([localAtt.status, await localAtt.json()]).toStrictEqual([400, badRequest('_local documents do not accept attachments.')]);
+    const bareDesign = await request(server, '/db/_design', { method: 'PUT', json: {} });
+    expect([bareDesign.status, ((await bareDesign.json()) as { error: string }).error]).toStrictEqual([400, 'illegal_docid']);
+    const absolute = await request(server, '/db/doc1', { method: 'COPY', headers: { destination: 'http://localhost:5984/db/copied' } });
+    expect([absolute.status, await absolute.json()]).toStrictEqual([400, badRequest('Destination URL must be relative.')]);
+    // batch=ok is answered 202 whatever happens to the write, a conflict included.
+    await (await request(server, '/db/batched', { method: 'PUT', json: { v: 1 } })).arrayBuffer();
+    const batched = await request(server, '/db/batched?batch=ok', { method: 'PUT', json: { v: 2 } });
+    expect([batched.status, await batched.json()]).toStrictEqual([202, { ok: true, id: 'batched' }]);
+  });
+
   it('revision ids are CouchDB\'s (documents.json)', async () => {
     const res = await request(server, '/db/d-rev', { method: 'PUT', json: { v: 1 } });
     expect(((await res.json()) as { rev: string }).rev).toBe('1-7a7e4b29f3af401e69b6f86e4c26b727');

@@ -177,6 +177,8 @@ export class EngineDatabase implements DatabaseAdapter {
   async bulkDocs<T extends object = JsonObject>(docs: BulkDocsInput<T>, options: BulkDocsOptions = {}): Promise<BulkWriteResult[]> {
     const ctx = this.ctx;
     if (!Array.isArray(docs)) throw new BadRequestError('`docs` parameter must be an array.');
+    const given: unknown = options.new_edits;
+    if (given !== undefined && typeof given !== 'boolean') throw new BadRequestError('`new_edits` parameter must be a boolean.');
     // Every document is validated before anything is written: one bad document fails the whole request.
     const prepared = docs.map((doc: unknown) => prepareDoc(doc)).map((doc) => checkWriteDoc(ctx, doc));
     const newEdits = options.new_edits !== false;
@@ -239,6 +241,8 @@ export class EngineDatabase implements DatabaseAdapter {
     const response: RevsDiffResponse = {};
     for (const [id, revs] of Object.entries(request)) {
       if (!Array.isArray(revs)) throw new BadRequestError(`Revisions of ${id} must be a list`);
+      // No revisions asked about, nothing missing (chttpd_db leaves such documents out).
+      if (revs.length === 0) continue;
       revs.forEach((rev) => parseRev(rev));
       const record = loadRecord(ctx.storage, id);
       if (!record) {

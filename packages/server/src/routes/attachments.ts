@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { BadRequestError, ConflictError, NotFoundError, RangeNotSatisfiableError } from '@settee/core';
+import { ConflictError, NotFoundError, RangeNotSatisfiableError } from '@settee/core';
 import { isCompressible, storedAttachmentBytes } from '@settee/engine';
 import { requireDbAdmin } from '../auth/security.js';
 import { readBody } from '../http/body.js';
 import { acceptsEncoding } from '../http/accept-encoding.js';
+import { etagMatches, requestRev } from '../http/conditional.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery } from '../http/query.js';
@@ -57,7 +58,7 @@ async function getAttachment(ctx: RequestContext, target: DbTarget, docId: strin
   const att = await target.db.getAttachment(docId, name, typeof query['rev'] === 'string' ? { rev: query['rev'] } : {});
   const md5 = att.digest.startsWith('md5-') ? att.digest.slice(4) : att.digest;
   const etag = `"${md5}"`;
-  if (ctx.req.headers['if-none-match'] === etag) {
+  if (etagMatches(ctx, etag)) {
     sendNotModified(ctx.res, etag);
     return;
   }
@@ -86,16 +87,6 @@ async function getAttachment(ctx: RequestContext, target: DbTarget, docId: strin
   sendBytes(ctx, 200, att.data, headers);
 }
 
-/** The revision a write names: `?rev=` or `If-Match`; both must agree when both are given (chttpd_db extract_header_rev). */
-function revOf(ctx: RequestContext): string | undefined {
-  const query = parseQuery(ctx.rawQuery)['rev'];
-  const ifMatch = ctx.req.headers['if-match'];
-  const header = ifMatch === undefined ? undefined : ifMatch.trim().replace(/^"|"$/g, '');
-  const rev = typeof query === 'string' ? query : undefined;
-  if (rev !== undefined && header !== undefined && rev !== header) throw new BadRequestError('Document rev and etag have different values');
-  return rev ?? header;
-}
-
 /**
  * A DELETE without a revision, as CouchDB answers it: 404 for a missing document or attachment, else the 409 any
  * write without the current revision gets.
@@ -114,12 +105,12 @@ export async function attachmentRoute(ctx: RequestContext, target: DbTarget, doc
     const bytes = await readBody(ctx);
     const type = ctx.req.headers['content-type'] ?? 'application/octet-stream';
     const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const result = await target.db.putAttachment(docId, name, data, type, revOf(ctx), { userCtx: userContextOf(ctx, target) });
+    const result = await target.db.putAttachment(docId, name, data, type, requestRev(ctx), { userCtx: userContextOf(ctx, target) });
     sendJson(ctx, 201, result, { ETag: `"${result.rev}"`, Location: locationOf(ctx, target.name, docId, name) });
     return;
   }
   if (ctx.method === 'DELETE') {
-    const rev = revOf(ctx) ?? (await deleteWithoutRev(target, docId, name));
+    const rev = requestRev(ctx) ?? (await deleteWithoutRev(target, docId, name));
     const result = await target.db.removeAttachment(docId, name, rev, { userCtx: userContextOf(ctx, target) });
     sendJson(ctx, 200, result);
     return;

@@ -129,14 +129,15 @@ export async function databaseRoute(ctx: RequestContext): Promise<void> {
       return partitionRoute(ctx, target, rest);
     case '_local': {
       const [localId, ...attachment] = rest;
-      if (localId === undefined) throw new NotFoundError('missing');
-      if (attachment.length === 0) return documentRoute(ctx, target, `_local/${localId}`);
-      // The engine answers CouchDB's "_local documents do not accept attachments.".
-      return attachmentRoute(ctx, target, `_local/${localId}`, attachment.join('/'));
+      // CouchDB's answers (chttpd_db:db_req), whatever the method.
+      if (localId === undefined || localId === '') throw new BadRequestError('Invalid _local document id.');
+      if (attachment.length > 0) throw new BadRequestError('_local documents do not accept attachments.');
+      return documentRoute(ctx, target, `_local/${localId}`);
     }
     case '_design': {
       const [ddoc, endpoint, ...more] = rest;
-      if (ddoc === undefined) throw new NotFoundError('missing');
+      // `/db/_design` is the document `_design`: missing to a read, an illegal id to a write.
+      if (ddoc === undefined) return documentRoute(ctx, target, '_design');
       const id = `_design/${ddoc}`;
       if (endpoint === undefined) return documentRoute(ctx, target, id);
       if (DESIGN_ENDPOINTS.has(endpoint)) return designEndpoint(ctx, target, ddoc, endpoint, more);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BadRequestError, ForbiddenError, SetteeError } from '@settee/core';
 import { isObject, parseJson, readBody, requireJsonType } from '../http/body.js';
+import { etagMatches } from '../http/conditional.js';
 import type { RequestContext } from '../http/context.js';
 import { methodNotAllowed } from '../http/method.js';
 import { sendNotModified } from '../http/respond.js';
@@ -38,7 +39,7 @@ export async function showRoute(ctx: RequestContext, target: DbTarget, ddoc: str
   // A document id may contain slashes: the segments after the name are joined back, as CouchDB does.
   const docId = docParts.length === 0 ? undefined : docParts.join('/');
   const etag = await showEtag(ctx, target, ddoc, docId);
-  if (ctx.req.headers['if-none-match'] === etag) {
+  if (etagMatches(ctx, etag)) {
     sendNotModified(ctx.res, etag);
     return;
   }

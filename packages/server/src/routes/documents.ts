@@ -11,23 +11,16 @@ import { requireDbAdmin } from '../auth/security.js';
 import { prepareUserDoc } from '../auth/users.js';
 import { usersDbWriter } from '../auth/users-access.js';
 import { isObject, mediaType, readBody, readJson, readJsonTyped } from '../http/body.js';
+import { etagMatches, requestRev } from '../http/conditional.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { documentFromMultipart, documentToMultipart, jsonParts, newBoundary } from '../http/multipart.js';
-import { parseQuery, type QueryOptions } from '../http/query.js';
+import { parseQuery } from '../http/query.js';
 import { sendBytes, sendJson, sendNotModified } from '../http/respond.js';
 import { isUsersDb, locationOf, type DbTarget } from './db-target.js';
 import { userContextOf } from './design-user-ctx.js';
 
 const NOT_AN_OBJECT = 'Document must be a JSON object';
-
-/** The revision a write names: `?rev=` or else `If-Match`. */
-function revOf(ctx: RequestContext, query: QueryOptions): string | undefined {
-  const rev = query['rev'];
-  if (typeof rev === 'string') return rev;
-  const ifMatch = ctx.req.headers['if-match'];
-  return ifMatch === undefined ? undefined : ifMatch.replace(/^"|"$/g, '');
-}
 
 /** Design documents may only be written by database admins. */
 function guardDesign(target: DbTarget, id: string): void {
@@ -81,7 +74,7 @@ async function getDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
   const doc = (await target.db.get(id, options)) as unknown as Record<string, unknown>;
   const local = id.startsWith('_local/');
   const etag = `"${String(doc['_rev'])}"`;
-  if (!local && ctx.req.headers['if-none-match'] === etag) {
+  if (!local && etagMatches(ctx, etag)) {
     sendNotModified(ctx.res, etag);
     return;
   }
@@ -111,16 +104,21 @@ async function putDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
   const query = parseQuery(ctx.rawQuery);
   const body = await readDocBody(ctx);
   if (!isObject(body)) throw new BadRequestError(NOT_AN_OBJECT);
-  const rev = revOf(ctx, query);
+  const rev = requestRev(ctx, query);
   const doc = await prepareForWrite(ctx, target, { ...body, _id: id }, rev);
   const options: PutOptions = { userCtx: userContextOf(ctx, target) };
   if (rev !== undefined) options.rev = rev;
   if (query['new_edits'] !== undefined) options.new_edits = query['new_edits'] as boolean;
-  const result = await target.db.put(doc as DocumentInput<JsonObject> & { _id: string }, options);
+  const write = target.db.put(doc as DocumentInput<JsonObject> & { _id: string }, options);
   if (query['batch'] === 'ok') {
-    sendJson(ctx, 202, { ok: true, id: result.id });
+    // CouchDB answers a batched write before it happens: a conflict is only logged there, never answered.
+    await write.catch((error: unknown) => {
+      if (!(error instanceof ConflictError)) throw error;
+    });
+    sendJson(ctx, 202, { ok: true, id });
     return;
   }
+  const result = await write;
   const status = doc['_deleted'] === true ? 200 : 201;
   const headers: Record<string, string> = { Location: locationOf(ctx, target.name, result.id) };
   if (!id.startsWith('_local/')) headers['ETag'] = `"${result.rev}"`;
@@ -145,7 +143,7 @@ export async function postDoc(ctx: RequestContext, target: DbTarget): Promise<vo
 /** `DELETE /db/doc?rev=`: a tombstone; without a rev, 404 for a missing document and 409 otherwise (as CouchDB). */
 async function deleteDoc(ctx: RequestContext, target: DbTarget, id: string): Promise<void> {
   guardDesign(target, id);
-  const rev = revOf(ctx, parseQuery(ctx.rawQuery));
+  const rev = requestRev(ctx);
   if (isUsersDb(target)) ctx.state.credentials.clear();
   if (rev === undefined) {
     if (id.startsWith('_local/')) {
@@ -164,6 +162,7 @@ async function deleteDoc(ctx: RequestContext, target: DbTarget, id: string): Pro
 function destinationOf(ctx: RequestContext): { id: string; rev: string | undefined } {
   const header = ctx.req.headers['destination'];
   if (typeof header !== 'string' || header === '') throw new BadRequestError('Destination header is mandatory for COPY.');
+  if (/^https?:\/\//i.test(header)) throw new BadRequestError('Destination URL must be relative.');
   const q = header.indexOf('?');
   const id = decodeURIComponent(q < 0 ? header : header.slice(0, q));
   const rev = q < 0 ? undefined : (new URLSearchParams(header.slice(q + 1)).get('rev') ?? undefined);

@@ -1,0 +1,30 @@
+import { BadRequestError } from '@settee/core';
+import type { RequestContext } from './context.js';
+import { parseQuery, type QueryOptions } from './query.js';
+
+/**
+ * True when `If-None-Match` names `etag` (quoted, as sent): CouchDB splits the header on commas and spaces and drops
+ * weak `W/` prefixes (couch_httpd:etag_match).
+ */
+export function etagMatches(ctx: RequestContext, etag: string): boolean {
+  const header = ctx.req.headers['if-none-match'];
+  if (header === undefined) return false;
+  return header
+    .split(/[, ]+/)
+    .map((tag) => (tag.startsWith('W/') ? tag.slice(2) : tag))
+    .includes(etag);
+}
+
+/**
+ * The revision a write names: `?rev=` or `If-Match`, which must agree when both are given (chttpd_db
+ * extract_header_rev).
+ */
+export function requestRev(ctx: RequestContext, query: QueryOptions = parseQuery(ctx.rawQuery)): string | undefined {
+  const fromQuery = typeof query['rev'] === 'string' ? query['rev'] : undefined;
+  const ifMatch = ctx.req.headers['if-match'];
+  const fromHeader = ifMatch === undefined ? undefined : ifMatch.trim().replace(/^"|"$/g, '');
+  if (fromQuery !== undefined && fromHeader !== undefined && fromQuery !== fromHeader) {
+    throw new BadRequestError('Document rev and etag have different values');
+  }
+  return fromQuery ?? fromHeader;
+}
