@@ -332,6 +332,15 @@ describe('attachments', () => {
     expect(new Uint8Array(await ten.arrayBuffer())).toStrictEqual(bytes);
   });
 
+  it('refuses an attachment whose Content-MD5 is not the md5 of its bytes, and writes nothing', async () => {
+    const wrong = await request(server, '/db/md5checked/a.bin', { method: 'PUT', body: bytes, headers: { 'content-md5': 'AAAAAAAAAAAAAAAAAAAAAA==' } });
+    expect([wrong.status, await wrong.json()]).toStrictEqual([400, { error: 'content_md5_mismatch', reason: 'Possible message corruption.' }]);
+    expect((await request(server, '/db/md5checked')).status).toBe(404);
+    const md5 = createHash('md5').update(bytes).digest('base64');
+    const right = await request(server, '/db/md5checked/a.bin', { method: 'PUT', body: bytes, headers: { 'content-md5': md5 } });
+    expect(right.status).toBe(201);
+  });
+
   it('refuses attachment writes on a revision the document lacks, and a DELETE without rev as CouchDB does', async () => {
     const created = await request(server, '/db/attrevs/a.bin', { method: 'PUT', body: bytes, headers: { 'content-type': 'image/png' } });
     const { rev } = (await created.json()) as { rev: string };
@@ -443,6 +452,25 @@ describe('changes feeds', () => {
     const normal = (await (await request(server, '/feed/_changes?limit=0')).json()) as { last_seq: unknown };
     expect(JSON.parse((await none.text()).trim())).toStrictEqual({ last_seq: normal.last_seq, pending: 3 });
     expect(typeof normal.last_seq).toBe('string');
+  });
+
+  it('POST bodies, heartbeat values and the last event id as CouchDB reads them', async () => {
+    // The database of the test above: a, b, c.
+    const empty = await request(server, '/feed/_changes', { method: 'POST', body: '', headers: { 'content-type': 'application/json' } });
+    expect(((await empty.json()) as { results: unknown[] }).results).toHaveLength(3);
+    const notObject = await request(server, '/feed/_changes', { method: 'POST', json: [1] });
+    expect([notObject.status, ((await notObject.json()) as { reason: string }).reason]).toStrictEqual([400, 'Request body must be a JSON object']);
+    const negative = await request(server, '/feed/_changes?heartbeat=-1000');
+    expect(((await negative.json()) as { reason: string }).reason).toBe('The heartbeat value should be a positive integer (in milliseconds).');
+    const text = await request(server, '/feed/_changes?feed=continuous&heartbeat=a1000');
+    expect(((await text.json()) as { reason: string }).reason).toBe('Invalid heartbeat value. Expecting a positive integer value (in milliseconds).');
+    const all = (await (await request(server, '/feed/_changes')).json()) as { results: Array<{ id: string; seq: string }> };
+    const first = all.results[0]?.seq ?? '';
+    const byQuery = (await (await request(server, `/feed/_changes?last-event-id=${first}`)).json()) as { results: Array<{ id: string }> };
+    expect(byQuery.results.map((row) => row.id)).toStrictEqual(['b', 'c']);
+    const events = await request(server, '/feed/_changes?feed=eventsource&timeout=100&since=0', { headers: { 'last-event-id': first } });
+    expect(events.headers.get('cache-control')).toBe('no-cache');
+    expect((await events.text()).match(/"id":"(\w)"/g)).toStrictEqual(['"id":"b"', '"id":"c"']);
   });
 
   it('seq_interval: a row carries its seq when the rows left divide by the interval, the others null', async () => {

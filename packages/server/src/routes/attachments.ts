@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { ConflictError, NotFoundError, RangeNotSatisfiableError } from '@settee/core';
+import { createHash, randomBytes } from 'node:crypto';
+import { BadRequestError, ConflictError, NotFoundError, RangeNotSatisfiableError } from '@settee/core';
 import { isCompressible, storedAttachmentBytes } from '@settee/engine';
 import { requireDbAdmin } from '../auth/security.js';
 import { readBody } from '../http/body.js';
@@ -87,6 +87,15 @@ async function getAttachment(ctx: RequestContext, target: DbTarget, docId: strin
   sendBytes(ctx, 200, att.data, headers);
 }
 
+/** A `Content-MD5` that is not the md5 of the bytes received: 400, and nothing is written (couch_att's md5 check). */
+function checkContentMd5(header: string | string[] | undefined, bytes: Uint8Array): void {
+  if (typeof header !== 'string') return;
+  const expected = Buffer.from(header.trim(), 'base64');
+  if (!expected.equals(createHash('md5').update(bytes).digest())) {
+    throw new BadRequestError('Possible message corruption.', { error: 'content_md5_mismatch' });
+  }
+}
+
 /**
  * A DELETE without a revision, as CouchDB answers it: 404 for a missing document or attachment, else the 409 any
  * write without the current revision gets.
@@ -103,6 +112,7 @@ export async function attachmentRoute(ctx: RequestContext, target: DbTarget, doc
   if (docId.startsWith('_design/')) requireDbAdmin(target.role);
   if (ctx.method === 'PUT') {
     const bytes = await readBody(ctx);
+    checkContentMd5(ctx.req.headers['content-md5'], bytes);
     const type = ctx.req.headers['content-type'] ?? 'application/octet-stream';
     const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const result = await target.db.putAttachment(docId, name, data, type, requestRev(ctx), { userCtx: userContextOf(ctx, target) });

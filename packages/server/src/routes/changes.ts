@@ -1,6 +1,6 @@
 import type { ChangesOptions, ChangesRow, LiveChangesOptions, Seq } from '@settee/core';
 import { BadRequestError } from '@settee/core';
-import { isObject, readJsonTyped } from '../http/body.js';
+import { isObject, parseJson, readBody, requireJsonType } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery, type QueryOptions } from '../http/query.js';
@@ -14,14 +14,20 @@ type Feed = 'normal' | 'longpoll' | 'continuous' | 'eventsource';
 async function feedOptions(ctx: RequestContext): Promise<QueryOptions> {
   const options = parseQuery(ctx.rawQuery);
   if (ctx.method === 'POST') {
-    const body = await readJsonTyped(ctx);
-    if (isObject(body)) {
-      if (body['doc_ids'] !== undefined) options['doc_ids'] = body['doc_ids'];
-      if (body['selector'] !== undefined) options['selector'] = body['selector'];
-    }
+    requireJsonType(ctx);
+    // An empty body is no body (chttpd_db handle_changes_req); any other must be a JSON object.
+    const raw = (await readBody(ctx)).toString('utf8');
+    const body = raw.trim() === '' ? {} : parseJson(raw);
+    if (!isObject(body)) throw new BadRequestError('Request body must be a JSON object');
+    if (body['doc_ids'] !== undefined) options['doc_ids'] = body['doc_ids'];
+    if (body['selector'] !== undefined) options['selector'] = body['selector'];
   } else if (!isRead(ctx)) {
     throw methodNotAllowed('GET,HEAD,POST');
   }
+  // `last-event-id` in the query is another name of `since`, for clients that cannot set the header.
+  const lastEventId = options['last-event-id'];
+  delete options['last-event-id'];
+  if (lastEventId !== undefined) options['since'] = String(lastEventId);
   const filter = options['filter'];
   if (typeof filter === 'string' && !filter.startsWith('_')) options['query_params'] = rawQuery(ctx.rawQuery);
   return options;
@@ -40,13 +46,19 @@ function feedOf(options: QueryOptions): Feed {
   throw new BadRequestError('Supported `feed` types: normal, continuous, live, longpoll, eventsource');
 }
 
-/** `heartbeat=true` means CouchDB's default interval; a number is milliseconds. */
+/**
+ * `heartbeat=true` means CouchDB's default interval; a number is milliseconds. Checked on every feed, with
+ * CouchDB's messages (chttpd_db parse_changes_query).
+ */
 function heartbeatOf(options: QueryOptions): number | undefined {
   const heartbeat = options['heartbeat'];
-  if (heartbeat === undefined || heartbeat === false || heartbeat === 'false') return undefined;
+  if (heartbeat === undefined) return undefined;
   if (heartbeat === true || heartbeat === 'true') return DEFAULT_WAIT;
-  if (typeof heartbeat === 'number' && heartbeat > 0) return heartbeat;
-  throw new BadRequestError('Invalid heartbeat value');
+  if (typeof heartbeat === 'number' && Number.isSafeInteger(heartbeat)) {
+    if (heartbeat > 0) return heartbeat;
+    throw new BadRequestError('The heartbeat value should be a positive integer (in milliseconds).');
+  }
+  throw new BadRequestError('Invalid heartbeat value. Expecting a positive integer value (in milliseconds).');
 }
 
 /** CouchDB's `limit` when none is given (`#changes_args.limit`), which `seq_interval` counts down from. */
@@ -72,6 +84,10 @@ function seqInterval(options: QueryOptions): ((row: ChangesRow, index: number) =
 export async function changesRoute(ctx: RequestContext, target: DbTarget): Promise<void> {
   const options = await feedOptions(ctx);
   const feed = feedOf(options);
+  heartbeatOf(options);
+  // A browser's EventSource reconnects with the last id it saw: that is where it resumes (chttpd_db).
+  const lastEventId = ctx.req.headers['last-event-id'];
+  if (feed === 'eventsource' && typeof lastEventId === 'string') options['since'] = lastEventId;
   const seqOf = seqInterval(options);
   delete options['seq_interval'];
   if (feed === 'normal' || feed === 'longpoll') {
@@ -105,7 +121,7 @@ async function streamChanges(
   const { res } = ctx;
   res.writeHead(200, {
     'Content-Type': eventsource ? 'text/event-stream' : 'application/json',
-    'Cache-Control': 'must-revalidate',
+    'Cache-Control': eventsource ? 'no-cache' : 'must-revalidate',
     ...(eventsource ? {} : { 'Transfer-Encoding': 'chunked' }),
   });
   if (ctx.method === 'HEAD') {
