@@ -94,6 +94,14 @@ describe('multipart', () => {
     expect(Buffer.from(parsed._attachments['y']?.data ?? '', 'base64').toString()).toBe('why');
   });
 
+  it('reads parts without headers whole, an empty line in their bytes included (attachments_multipart_test)', () => {
+    const doc = { _id: 'd', _attachments: { 'foo.txt': { follows: true, content_type: 'text/plain', length: 21 }, 'bar.txt': { follows: true, content_type: 'text/plain', length: 12 } } };
+    const body = Buffer.from(`--abc123\r\n\r\n${JSON.stringify(doc)}\r\n--abc123\r\n\r\nthis is 21 chars long\r\n--abc123\r\n\r\nline\r\n\r\nline\r\n--abc123--`);
+    const parsed = documentFromMultipart(body, 'multipart/related;boundary="abc123"') as { _attachments: Record<string, { data: string }> };
+    expect(Buffer.from(parsed._attachments['foo.txt']?.data ?? '', 'base64').toString()).toBe('this is 21 chars long');
+    expect(Buffer.from(parsed._attachments['bar.txt']?.data ?? '', 'base64').toString()).toBe('line\r\n\r\nline');
+  });
+
   it('refuses a body without its boundary', () => {
     expect(() => documentFromMultipart(Buffer.from('{}'), 'multipart/related; boundary=zz')).toThrow(/boundary not found/);
   });

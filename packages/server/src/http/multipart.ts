@@ -38,6 +38,8 @@ export function parseMultipart(body: Buffer, boundary: string): Part[] {
 }
 
 function splitPart(raw: Buffer): Part {
+  // A part without headers starts with the empty line that ends them (RFC 2046).
+  if (raw[0] === 0x0d && raw[1] === 0x0a) return { headers: {}, body: raw.subarray(2) };
   const gap = raw.indexOf('\r\n\r\n');
   const headerText = gap < 0 ? '' : raw.subarray(0, gap).toString('latin1');
   const headers: Record<string, string> = {};
