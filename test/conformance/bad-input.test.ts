@@ -51,6 +51,33 @@ const CASES: BadCall[] = [
     'Only reserved document ids may start with underscore.',
   ),
   badRequest('a _foo member', (db) => db.put({ _id: 'x', _foo: 1 }), 'doc_validation', 'Bad special document member: _foo'),
+  badRequest('a string as _deleted', (db) => db.put(unsafe({ _id: 'x', _deleted: 'yes' })), 'doc_validation', 'Bad special document member: _deleted'),
+  badRequest('null as _deleted', (db) => db.put(unsafe({ _id: 'x', _deleted: null })), 'doc_validation', 'Bad special document member: _deleted'),
+  badRequest('a list as _attachments', (db) => db.put(unsafe({ _id: 'x', _attachments: [] })), 'doc_validation', 'Bad special document member: _attachments'),
+  badRequest(
+    'a list as _revisions',
+    (db) => db.bulkDocs([unsafe({ _id: 'x', _rev: '1-abc', _revisions: [1] })], { new_edits: false }),
+    'doc_validation',
+    'Bad special document member: _revisions',
+  ),
+  badRequest(
+    'a text _revisions.start',
+    (db) => db.bulkDocs([unsafe({ _id: 'x', _revisions: { start: '1', ids: ['abc'] } })], { new_edits: false }),
+    'doc_validation',
+    "_revisions.start isn't an integer.",
+  ),
+  badRequest(
+    'a text _revisions.ids',
+    (db) => db.bulkDocs([unsafe({ _id: 'x', _revisions: { start: 1, ids: 'abc' } })], { new_edits: false }),
+    'doc_validation',
+    "_revisions.ids isn't a array.",
+  ),
+  badRequest(
+    'a number in _revisions.ids',
+    (db) => db.bulkDocs([unsafe({ _id: 'x', _revisions: { start: 1, ids: [1] } })], { new_edits: false }),
+    'doc_validation',
+    "RevId isn't a string",
+  ),
   badRequest('an array as document', (db) => db.post(unsafe([1, 2])), 'bad_request', NOT_AN_OBJECT),
   badRequest('a string as document', (db) => db.post(unsafe('str')), 'bad_request', NOT_AN_OBJECT),
 

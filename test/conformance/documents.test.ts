@@ -140,6 +140,13 @@ describe.each(backends)('documents [$name]', (backend) => {
       expect(await db.get('specials')).toStrictEqual({ _id: 'specials', _rev: '1-23202479633c2b380f79507a776743d5', a: 1 });
     });
 
+    it("keeps the replicator's _replication_* members in the body, in any database", async () => {
+      const db = await h.createDb('replstate');
+      const state = { _replication_state: 'completed', _replication_state_time: '2026-11-22T10:00:00Z', _replication_id: 'abc', v: 1 };
+      const written = await db.put(unsafe({ _id: 'job', ...state }));
+      expect(await db.get('job')).toStrictEqual({ _id: 'job', _rev: written.rev, ...state });
+    });
+
     it('new_edits: false stores the given revision as is, creating conflicts instead of rejecting', async () => {
       const db = await h.createDb('replput');
       const a = '1-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';

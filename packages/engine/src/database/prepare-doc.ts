@@ -39,6 +39,13 @@ const ACCEPTED_SPECIALS = new Set([
   '_id', '_rev', '_deleted', '_attachments', '_revisions', '_conflicts', '_deleted_conflicts', '_local_seq', '_revs_info',
 ]);
 
+/** Special members CouchDB keeps in the body, in any database (the replicator's state, couch_doc:transfer_fields). */
+const BODY_SPECIALS = new Set(['_replication_state', '_replication_state_time', '_replication_state_reason', '_replication_id', '_replication_stats']);
+
+function badSpecial(key: string, id?: string): BadRequestError {
+  return new BadRequestError(`Bad special document member: ${key}`, { error: 'doc_validation', ...(id ? { id } : {}) });
+}
+
 /**
  * Validates one document of a write and splits it into its parts. Throws CouchDB's error for the first problem:
  * `bad_request` "Document must be a JSON object", `illegal_docid`, `doc_validation` "Bad special document member",
@@ -51,10 +58,8 @@ export function prepareDoc(input: unknown, idOverride?: string): PreparedDoc {
   const body: JsonObject = {};
   for (const key of Object.keys(input)) {
     const value = input[key] as JsonValue;
-    if (key.startsWith('_')) {
-      if (!ACCEPTED_SPECIALS.has(key)) {
-        throw new BadRequestError(`Bad special document member: ${key}`, { error: 'doc_validation', ...(id ? { id } : {}) });
-      }
+    if (key.startsWith('_') && !BODY_SPECIALS.has(key)) {
+      if (!ACCEPTED_SPECIALS.has(key)) throw badSpecial(key, id);
     } else if (value !== undefined) {
       body[key] = value;
     }
@@ -78,9 +83,9 @@ function parseAnyRev(rev: string, id: string | undefined): { pos: number; hash: 
 }
 
 function parseDeleted(value: unknown): boolean {
-  if (value === undefined || value === false || value === null) return false;
+  if (value === undefined || value === false) return false;
   if (value === true) return true;
-  throw new BadRequestError('`_deleted` must be a boolean', { error: 'doc_validation' });
+  throw badSpecial('_deleted');
 }
 
 function expectString(value: unknown, reason: string): string {
@@ -89,19 +94,21 @@ function expectString(value: unknown, reason: string): string {
 }
 
 function parseRevisions(value: unknown): Revisions {
-  if (!isJsonObject(value)) throw new BadRequestError('_revisions must be an object with `start` and `ids`', { error: 'doc_validation' });
+  if (!isJsonObject(value)) throw badSpecial('_revisions');
   const { start, ids } = value;
-  if (typeof start !== 'number' || !Number.isInteger(start) || start < 1) {
-    throw new BadRequestError('_revisions.start must be a positive integer', { error: 'doc_validation' });
-  }
-  if (!Array.isArray(ids) || ids.length === 0 || ids.length > start || !ids.every((h) => typeof h === 'string' && h !== '')) {
+  // CouchDB's messages for the shapes couch_doc:transfer_fields checks; the rest are this engine's.
+  if (typeof start !== 'number' || !Number.isInteger(start)) throw new BadRequestError("_revisions.start isn't an integer.", { error: 'doc_validation' });
+  if (!Array.isArray(ids)) throw new BadRequestError("_revisions.ids isn't a array.", { error: 'doc_validation' });
+  if (!ids.every((h) => typeof h === 'string')) throw new BadRequestError("RevId isn't a string", { error: 'doc_validation' });
+  if (start < 1) throw new BadRequestError('_revisions.start must be a positive integer', { error: 'doc_validation' });
+  if (ids.length === 0 || ids.length > start || ids.some((h) => h === '')) {
     throw new BadRequestError('_revisions.ids must be a non-empty list of revision hashes, at most `start` long', { error: 'doc_validation' });
   }
   return { start, ids: (ids as string[]).map((hash) => parseRevId(hash)) };
 }
 
 function parseAttachments(value: unknown): AttachmentInput[] {
-  if (!isJsonObject(value)) throw new BadRequestError('_attachments must be an object of attachments by name', { error: 'doc_validation' });
+  if (!isJsonObject(value)) throw badSpecial('_attachments');
   const result: AttachmentInput[] = [];
   for (const [name, att] of Object.entries(value)) {
     if (name.startsWith('_')) throw new BadRequestError(`Attachment name '${name}' starts with prohibited character '_'`);
