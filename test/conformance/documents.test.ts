@@ -172,6 +172,14 @@ describe.each(backends)('documents [$name]', (backend) => {
       expect(await db.info()).toMatchObject({ doc_count: 0, doc_del_count: 1 });
     });
 
+    it('deleted: true answers the winning tombstone instead of 404 deleted', async () => {
+      const db = await h.createDb('deletedopt');
+      const first = await db.put({ _id: 'gone', v: 1 });
+      const removed = await db.remove('gone', first.rev);
+      expect(await db.get('gone', { deleted: true })).toStrictEqual({ _id: 'gone', _rev: removed.rev, _deleted: true });
+      await expectCouchError(db.get('nothere', { deleted: true }), NotFoundError, 404, 'not_found', 'missing');
+    });
+
     it('re-creates a deleted document without rev; old revisions stay readable until compaction', async () => {
       const db = await h.createDb('recreate');
       await writeDoc1History(db);

@@ -434,6 +434,10 @@ const POUCHDB_SERVER = {
       'bulk: new_edits null (not a boolean) rejects the request',
     ],
   },
+  'no-deleted-option': {
+    differs: 'a GET with deleted=true of a deleted document answers 404 deleted (CouchDB answers the tombstone)',
+    tests: ['documents: deleted: true answers the winning tombstone instead of 404 deleted'],
+  },
   'view-key-wins': {
     differs: 'a view query with `key` matches that key only, whatever `startkey`/`endkey` come with it and in whatever order (CouchDB applies the parameters in order)',
     tests: ['view-options: applies key, startkey and endkey in the order given: a later one overrides what an earlier one set'],

@@ -92,6 +92,8 @@ export interface GetOptions {
   conflicts?: boolean;
   /** Include `_deleted_conflicts`: the revisions of the other deleted leaves. */
   deleted_conflicts?: boolean;
+  /** Answer a deleted document's tombstone (`_deleted: true`) instead of 404 `deleted`. */
+  deleted?: boolean;
   /** With `rev`: answer the latest leaf that descends from it. */
   latest?: boolean;
   /** Include `_local_seq`. */

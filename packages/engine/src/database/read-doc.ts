@@ -41,7 +41,7 @@ export function readDoc(storage: Storage, id: string, options: GetOptions): Docu
     if (!target) throw new NotFoundError('missing', { id });
     rev = target.rev;
     deleted = target.deleted;
-  } else if (record.deleted) {
+  } else if (record.deleted && options.deleted !== true) {
     throw new NotFoundError('deleted', { id });
   }
   const doc = renderRevision(storage, record, rev, deleted, options, attachmentMode(record, options));

@@ -7,6 +7,7 @@ const BOOLEANS: ReadonlySet<string> = new Set([
   'revs_info',
   'conflicts',
   'deleted_conflicts',
+  'deleted',
   'latest',
   'local_seq',
   'meta',
