@@ -398,6 +398,31 @@ describe.each(backends)('attachments [$name]', (backend) => {
   });
 
   describe('inline attachments', () => {
+    it('a replicated revision keeps the revpos its attachments were given (0 when none), as couch_db does', async () => {
+      const db = await h.createDb('replrevpos');
+      const data = Buffer.from('the data').toString('base64');
+      const results = await db.bulkDocs(
+        [
+          {
+            _id: 'given',
+            _rev: '2-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+            _revisions: { start: 2, ids: ['bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'] },
+            _attachments: { 'a.bin': { content_type: 'application/octet-stream', revpos: 1, data } },
+          },
+          {
+            _id: 'absent',
+            _rev: '2-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+            _revisions: { start: 2, ids: ['bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'] },
+            _attachments: { 'a.bin': { content_type: 'application/octet-stream', data } },
+          },
+        ],
+        { new_edits: false },
+      );
+      expect(results).toStrictEqual([]);
+      expect((await db.get('given'))._attachments?.['a.bin']).toMatchObject({ revpos: 1, stub: true });
+      expect((await db.get('absent'))._attachments?.['a.bin']).toMatchObject({ revpos: 0, stub: true });
+    });
+
     it('stores base64 data as a stub with revpos; a stub carries it over; leaving it out drops it', async () => {
       const db = await h.createDb('inline');
       expect(

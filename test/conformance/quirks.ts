@@ -438,6 +438,10 @@ const POUCHDB_SERVER = {
     differs: 'a GET with deleted=true of a deleted document answers 404 deleted (CouchDB answers the tombstone)',
     tests: ['documents: deleted: true answers the winning tombstone instead of 404 deleted'],
   },
+  'replicated-revpos': {
+    differs: 'a replicated revision (new_edits: false) gives its new attachments a revpos of its own instead of the one given',
+    tests: ['attachments: a replicated revision keeps the revpos its attachments were given (0 when none), as couch_db does'],
+  },
   'view-key-wins': {
     differs: 'a view query with `key` matches that key only, whatever `startkey`/`endkey` come with it and in whatever order (CouchDB applies the parameters in order)',
     tests: ['view-options: applies key, startkey and endkey in the order given: a later one overrides what an earlier one set'],

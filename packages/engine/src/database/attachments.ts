@@ -48,7 +48,7 @@ export function writeAttachment(
   userCtx?: UserContext,
 ): WriteResult {
   checkTarget(docId, name);
-  const added: AttachmentInput = { kind: 'data', name, contentType: contentType || 'application/octet-stream', data };
+  const added: AttachmentInput = { kind: 'data', name, contentType: contentType || 'application/octet-stream', data, revpos: undefined };
   return rewrite(ctx, docId, rev, (atts) => [added, ...atts.filter((a) => a.name !== name)], true, userCtx);
 }
 

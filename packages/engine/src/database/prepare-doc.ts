@@ -6,7 +6,14 @@ import { assertDocId, DESIGN_PREFIX, isLocalId } from './doc-ids.js';
 
 /** An attachment as given in a write: new bytes, or a stub that keeps the parent revision's attachment. */
 export type AttachmentInput =
-  | { kind: 'data'; name: string; contentType: string; data: Uint8Array }
+  | {
+      kind: 'data';
+      name: string;
+      contentType: string;
+      data: Uint8Array;
+      /** The given `revpos`: kept by a replicated write (0 when absent), replaced by an interactive one. */
+      revpos: number | undefined;
+    }
   | {
       kind: 'stub';
       name: string;
@@ -125,7 +132,7 @@ function parseAttachments(value: unknown): AttachmentInput[] {
     const data = typeof att.data === 'string' ? decodeBase64(att.data) : undefined;
     if (!data) throw new BadRequestError(`Invalid attachment data for ${name}`);
     const contentType = typeof att.content_type === 'string' ? att.content_type : 'application/octet-stream';
-    result.push({ kind: 'data', name, contentType, data });
+    result.push({ kind: 'data', name, contentType, data, revpos: typeof att.revpos === 'number' ? att.revpos : undefined });
   }
   return result;
 }

@@ -16,7 +16,7 @@ const NO_ATTACHMENTS: ResolvedAttachments = Object.freeze({ atts: undefined, new
 
 /**
  * Turns the attachments given in a write into the new revision's attachment metadata. New bytes get `revpos` =
- * the new generation; a stub keeps the attachment of the same name from `previous` (the parent revision, or for
+ * the new generation (a replicated write keeps the revpos it was given, as couch_db does); a stub keeps the attachment of the same name from `previous` (the parent revision, or for
  * replicated writes the nearest stored ancestor) or fails with 412 `missing_stub`, as it does when it gives a
  * `revpos` other than the stored one.
  */
@@ -24,7 +24,8 @@ export function resolveAttachments(
   docId: string,
   inputs: readonly AttachmentInput[] | undefined,
   previous: StoredAttachments | undefined,
-  newPos: number,
+  /** The new revision's generation, or `replicated` to keep each attachment's given revpos (0 when absent). */
+  newPos: number | 'replicated',
   hasData: (digest: string) => boolean,
 ): ResolvedAttachments {
   if (!inputs || inputs.length === 0) return NO_ATTACHMENTS;
@@ -34,7 +35,8 @@ export function resolveAttachments(
   for (const input of inputs) {
     if (input.kind === 'data') {
       const { digest, encodedLength } = encodeAttachment(input.data, input.contentType);
-      const att: StoredAttachment = { content_type: input.contentType, revpos: newPos, digest, length: input.data.byteLength };
+      const revpos = newPos === 'replicated' ? (input.revpos ?? 0) : newPos;
+      const att: StoredAttachment = { content_type: input.contentType, revpos, digest, length: input.data.byteLength };
       if (encodedLength !== undefined) att.encoded_length = encodedLength;
       atts[input.name] = att;
       newData.set(digest, Buffer.from(input.data).toString('base64'));

@@ -165,7 +165,7 @@ function applyReplicated(ctx: DbContext, meta: DbMeta, entry: WorkingDoc, id: st
   // A revision the tree already has (as a leaf or as history) changes nothing, as in CouchDB.
   if (record && findRevision(record.tree, rev)) return { unchanged: true };
   const previous = record ? nearestStoredAncestor(ctx, entry, record, history) : undefined;
-  const resolved = resolveAttachments(id, doc.attachments, previous, history.start, (d) => attData.has(d) || ctx.storage.get(SPACE.atts, d) !== undefined);
+  const resolved = resolveAttachments(id, doc.attachments, previous, 'replicated', (d) => attData.has(d) || ctx.storage.get(SPACE.atts, d) !== undefined);
   for (const [digest, base64] of resolved.newData) attData.set(digest, base64);
   storeRevision(meta, entry, id, history, doc.deleted, { body: preparedBodyJson(doc, id), atts: resolved.atts });
   return { rev };
