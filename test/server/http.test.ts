@@ -117,6 +117,17 @@ describe('server endpoints', () => {
   });
 });
 
+describe('request ids', () => {
+  it('tags every answer with X-Couch-Request-ID, the client\'s own when it sent one', async () => {
+    const plain = await request(server, '/');
+    expect(plain.headers.get('x-couch-request-id')).toMatch(/^[0-9a-f]{10}$/);
+    await plain.arrayBuffer();
+    const given = await request(server, '/nothere', { headers: { 'x-couch-request-id': 'abc-123' } });
+    expect([given.status, given.headers.get('x-couch-request-id')]).toStrictEqual([404, 'abc-123']);
+    await given.arrayBuffer();
+  });
+});
+
 describe('databases', () => {
   it('PUT answers 201 with Location (special characters encoded), 412 when it exists', async () => {
     const res = await request(server, `/${encodeURIComponent('a(b)+c/d-e')}`, { method: 'PUT' });

@@ -121,6 +121,10 @@ export async function createServer(options: ServerOptions): Promise<SetteeServer
 
 /** One request: authenticate, route, and turn a failure into CouchDB's error answer. */
 async function handle(state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // CouchDB tags every answer with a request id, the client's own when it sent one (chttpd).
+  const requestId = req.headers['x-couch-request-id'];
+  const given = typeof requestId === 'string' && /^[\x21-\x7e]{1,64}$/.test(requestId) ? requestId : undefined;
+  res.setHeader('X-Couch-Request-ID', given ?? randomBytes(5).toString('hex'));
   if (applyCors(state.cors, req, res)) return;
   const { segments, rawQuery } = splitUrl(req.url ?? '/');
   const ctx: RequestContext = {
