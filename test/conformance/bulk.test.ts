@@ -283,6 +283,27 @@ describe.each(backends)('bulk [$name]', (backend) => {
         ],
       });
     });
+
+    it('answers entries it cannot serve as chttpd_db does: not an object, an illegal id, a bad atts_since', async () => {
+      const db = await h.createDb('bulkgetinvalid');
+      await writeD(db);
+      const entry = (id: string | null, rev: string | null, error: string, reason: string) => ({ id, docs: [{ error: { id, rev, error, reason } }] });
+      expect(
+        await db.bulkGet([
+          unsafe('foo'),
+          { id: '_bad' },
+          unsafe({ id: 'd', atts_since: 'x' }),
+          { id: 'd', atts_since: ['bad'] },
+        ]),
+      ).toStrictEqual({
+        results: [
+          entry(null, null, 'bad_request', 'document must be a JSON object'),
+          entry('_bad', null, 'illegal_docid', 'Only reserved document ids may start with underscore.'),
+          entry('d', 'x', 'bad_request', 'att_since value must be array of revs.'),
+          entry('d', 'bad', 'bad_request', 'Invalid rev format'),
+        ],
+      });
+    });
   });
 
   describe('revsDiff', () => {

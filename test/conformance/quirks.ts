@@ -442,6 +442,10 @@ const POUCHDB_SERVER = {
     differs: 'a replicated revision (new_edits: false) gives its new attachments a revpos of its own instead of the one given',
     tests: ['attachments: a replicated revision keeps the revpos its attachments were given (0 when none), as couch_db does'],
   },
+  'bulk-get-entry-checks': {
+    differs: '_bulk_get entries that are not objects, have an illegal id or a bad atts_since get other error entries than CouchDB',
+    tests: ['bulk: answers entries it cannot serve as chttpd_db does: not an object, an illegal id, a bad atts_since'],
+  },
   'view-key-wins': {
     differs: 'a view query with `key` matches that key only, whatever `startkey`/`endkey` come with it and in whatever order (CouchDB applies the parameters in order)',
     tests: ['view-options: applies key, startkey and endkey in the order given: a later one overrides what an earlier one set'],

@@ -193,6 +193,13 @@ describe('documents', () => {
     expect(await cached.text()).toBe('');
   });
 
+  it('_bulk_get refuses per-document query parameters and a body that is not an object', async () => {
+    const withRev = await request(server, '/db/_bulk_get?rev=1-abc', { method: 'POST', json: { docs: [] } });
+    expect([withRev.status, await withRev.json()]).toStrictEqual([400, { error: 'bad_request', reason: '"rev" query parameter is not acceptable' }]);
+    const list = await request(server, '/db/_bulk_get', { method: 'POST', json: [] });
+    expect([list.status, await list.json()]).toStrictEqual([400, { error: 'bad_request', reason: 'Request body must be a JSON object' }]);
+  });
+
   it('If-None-Match matches weak and listed ETags; If-Match must agree with ?rev', async () => {
     const put = await request(server, '/db/conditional', { method: 'PUT', json: { v: 1 } });
     const { rev } = (await put.json()) as { rev: string };

@@ -1,7 +1,9 @@
 import {
+  isJsonObject,
   NotFoundError,
   SetteeError,
   type BulkGetOptions,
+  type BulkGetError,
   type BulkGetRequest,
   type BulkGetResponse,
   type Document,
@@ -13,6 +15,7 @@ import { compareRevHash, findRevision, historyOf, leavesUnder, parseRev, revsInf
 import type { RevLeaf } from '../revs/rev-tree-types.js';
 import type { Storage } from '../storage/storage.js';
 import { buildDoc, type AttachmentMode, type DocExtras } from './build-doc.js';
+import { assertDocId } from './doc-ids.js';
 import { loadRecord, loadRevBody } from './load-record.js';
 import { decodeRecordBody, decodeRecordHead, SPACE, type DocRecord } from './records.js';
 
@@ -90,17 +93,17 @@ export function readOpenRevs(storage: Storage, id: string, revs: 'all' | readonl
 /** CouchDB's `_bulk_get`: every request entry gets a result with its documents or error entries. */
 export function readBulkGet(storage: Storage, requests: readonly BulkGetRequest[], options: BulkGetOptions): BulkGetResponse {
   const results: BulkGetResponse['results'] = [];
-  for (const request of requests) {
-    const id = typeof request?.id === 'string' && request.id !== '' ? request.id : null;
-    const rev = request?.rev;
-    const errorEntry = (error: string, reason: string, errorRev: string | null) => ({ error: { id, rev: errorRev, error, reason } });
-    if (id === null) {
-      results.push({ id, docs: [errorEntry('bad_request', 'document id missed', null)] });
+  for (const request of requests as readonly unknown[]) {
+    const invalid = invalidRequest(request);
+    if (invalid !== undefined) {
+      results.push({ id: invalid.id, docs: [{ error: invalid }] });
       continue;
     }
+    const { id, rev, atts_since: attsSince } = request as BulkGetRequest;
+    const errorEntry = (error: string, reason: string, errorRev: string | null) => ({ error: { id, rev: errorRev, error, reason } });
     try {
       const revs = rev === undefined ? 'all' : [rev];
-      const openOptions: OpenRevsOptions = { ...options, ...(request.atts_since ? { atts_since: request.atts_since } : {}) };
+      const openOptions: OpenRevsOptions = { ...options, ...(attsSince ? { atts_since: attsSince } : {}) };
       const entries = readOpenRevs(storage, id, revs, openOptions);
       results.push({
         id,
@@ -112,6 +115,35 @@ export function readBulkGet(storage: Storage, requests: readonly BulkGetRequest[
     }
   }
   return { results };
+}
+
+/**
+ * The error entry CouchDB gives a `_bulk_get` request it cannot serve before looking anything up (chttpd_db
+ * bulk_get_open_doc_revs): not an object, no id, an id no document may have, an `atts_since` that is not a list of
+ * revisions. Undefined for a request that can be served.
+ */
+function invalidRequest(request: unknown): BulkGetError['error'] | undefined {
+  const fail = (id: string | null, rev: string | null, error: string, reason: string) => ({ id, rev, error, reason });
+  if (!isJsonObject(request)) return fail(null, null, 'bad_request', 'document must be a JSON object');
+  const { id, atts_since: attsSince } = request;
+  if (id === undefined) return fail(null, null, 'bad_request', 'document id missed');
+  try {
+    assertDocId(id);
+  } catch (error) {
+    if (!(error instanceof SetteeError)) throw error;
+    return fail(typeof id === 'string' ? id : null, null, error.error, error.reason);
+  }
+  if (attsSince === undefined) return undefined;
+  if (!Array.isArray(attsSince)) return fail(id, typeof attsSince === 'string' ? attsSince : null, 'bad_request', 'att_since value must be array of revs.');
+  for (const since of attsSince) {
+    try {
+      parseRev(since as string);
+    } catch (error) {
+      if (!(error instanceof SetteeError)) throw error;
+      return fail(id, typeof since === 'string' ? since : null, error.error, error.reason);
+    }
+  }
+  return undefined;
 }
 
 /** The winner among the leaves that descend from `rev`. */

@@ -235,10 +235,14 @@ async function bulkDocs(ctx: RequestContext, target: DbTarget): Promise<void> {
 /** `POST /db/_bulk_get`. */
 async function bulkGet(ctx: RequestContext, target: DbTarget): Promise<void> {
   if (ctx.method !== 'POST') throw methodNotAllowed('POST');
-  const body = await readJsonTyped(ctx);
-  const docs = isObject(body) ? body['docs'] : undefined;
   const query = parseQuery(ctx.rawQuery);
-  sendJson(ctx, 200, await target.db.bulkGet(docs as BulkGetRequest[], query as BulkGetOptions));
+  // Per-document parameters belong in the body's entries (chttpd_db bulk_get_parse_doc_query).
+  for (const name of ['rev', 'open_revs', 'atts_since', 'w', 'new_edits']) {
+    if (query[name] !== undefined) throw new BadRequestError(`"${name}" query parameter is not acceptable`);
+  }
+  const body = await readJsonTyped(ctx);
+  if (!isObject(body)) throw new BadRequestError('Request body must be a JSON object');
+  sendJson(ctx, 200, await target.db.bulkGet(body['docs'] as BulkGetRequest[], query as BulkGetOptions));
 }
 
 /** `POST /db/_revs_diff`, and the older `_missing_revs` built on it. */
