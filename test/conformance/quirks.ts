@@ -446,6 +446,10 @@ const POUCHDB_SERVER = {
     differs: '_bulk_get entries that are not objects, have an illegal id or a bad atts_since get other error entries than CouchDB',
     tests: ['bulk: answers entries it cannot serve as chttpd_db does: not an object, an illegal id, a bad atts_since'],
   },
+  'deleted-conflicts-after-handback': {
+    differs: 'after a replicated batch deletes the leaf that had taken the win, `deleted_conflicts` does not list that deleted leaf',
+    tests: ['revisions: a replicated batch that takes the win from the stored leaf and hands it back keeps its body'],
+  },
   'view-key-wins': {
     differs: 'a view query with `key` matches that key only, whatever `startkey`/`endkey` come with it and in whatever order (CouchDB applies the parameters in order)',
     tests: ['view-options: applies key, startkey and endkey in the order given: a later one overrides what an earlier one set'],
