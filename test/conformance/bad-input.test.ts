@@ -85,6 +85,8 @@ const CASES: BadCall[] = [
   badRequest('_rev "abc"', (db) => db.put({ _id: 'bad4', _rev: 'abc' }), 'bad_request', INVALID_REV),
   badRequest('options.rev "abc"', (db) => db.put({ _id: 'bad4', a: 1 }, { rev: 'abc' }), 'bad_request', INVALID_REV),
   badRequest('get with rev "abc"', (db) => db.get('existing', { rev: 'abc' }), 'bad_request', INVALID_REV),
+  badRequest('get with atts_since ["bad"]', (db) => db.get('existing', { atts_since: ['bad'] }), 'bad_request', INVALID_REV),
+  badRequest('get with atts_since "x"', (db) => db.get('existing', { atts_since: unsafe('x') }), 'bad_request', 'Invalid list of revisions'),
   badRequest('remove with rev "abc"', (db) => db.remove('existing', 'abc'), 'bad_request', INVALID_REV),
   badRequest('revsDiff with rev "abc"', (db) => db.revsDiff({ existing: ['abc'] }), 'bad_request', INVALID_REV),
   badRequest(

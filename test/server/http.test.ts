@@ -190,6 +190,7 @@ describe('documents', () => {
     await get.arrayBuffer();
     const cached = await request(server, '/db/etagged', { headers: { 'if-none-match': `"${rev}"` } });
     expect(cached.status).toBe(304);
+    expect(cached.headers.get('content-length')).toBe('0');
     expect(await cached.text()).toBe('');
   });
 

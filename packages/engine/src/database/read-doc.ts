@@ -1,4 +1,5 @@
 import {
+  BadRequestError,
   isJsonObject,
   NotFoundError,
   SetteeError,
@@ -21,6 +22,7 @@ import { decodeRecordBody, decodeRecordHead, SPACE, type DocRecord } from './rec
 
 /** `get` of a (non-local) document with CouchDB's options. */
 export function readDoc(storage: Storage, id: string, options: GetOptions): Document {
+  checkAttsSince(options.atts_since);
   if (needsOnlyWinner(options)) {
     // The common read: the live winner as it is, which the record's head and body give without its tree.
     const text = storage.get(SPACE.docs, id);
@@ -52,6 +54,13 @@ export function readDoc(storage: Storage, id: string, options: GetOptions): Docu
   return doc;
 }
 
+/** `atts_since` must be a list of revisions (couch_doc:parse_revs). */
+function checkAttsSince(attsSince: unknown): void {
+  if (attsSince === undefined) return;
+  if (!Array.isArray(attsSince)) throw new BadRequestError('Invalid list of revisions');
+  for (const rev of attsSince) parseRev(rev as string);
+}
+
 /** True when the options ask for nothing but the winning revision (no tree, no other revision). */
 function needsOnlyWinner(options: GetOptions): boolean {
   return (
@@ -74,6 +83,7 @@ export function findLiveDoc(storage: Storage, id: string): Document | undefined 
 
 /** CouchDB's `open_revs`: the listed revisions (or every leaf), each as `{ok}` or `{missing}`. */
 export function readOpenRevs(storage: Storage, id: string, revs: 'all' | readonly string[], options: OpenRevsOptions): OpenRevsEntry[] {
+  checkAttsSince(options.atts_since);
   const record = loadRecord(storage, id);
   if (revs === 'all') {
     if (!record) throw new NotFoundError('missing', { id });

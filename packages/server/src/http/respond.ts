@@ -40,7 +40,7 @@ export function sendBytes(ctx: RequestContext, status: number, bytes: Uint8Array
 
 /** 304 Not Modified: headers only. */
 export function sendNotModified(res: ServerResponse, etag: string): void {
-  res.writeHead(304, { ETag: etag, 'Cache-Control': 'must-revalidate' });
+  res.writeHead(304, { ETag: etag, 'Cache-Control': 'must-revalidate', 'Content-Length': 0 });
   res.end();
 }
 
