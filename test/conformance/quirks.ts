@@ -285,6 +285,7 @@ const POUCHDB_SERVER = {
     differs: "_revs_limit is not implemented (404), and a bare JSON number body is refused as invalid_json",
     tests: [
       "revisions: keeps only revs_limit revisions of history once the document is written again",
+      "revisions: a lowered revs_limit cuts _revisions on every read before the document is written again",
     ],
   },
   'view-query-checks': {

@@ -286,5 +286,16 @@ describe.each(backends)('revisions [$name]', (backend) => {
         { rev: DOC1.r5, status: 'deleted' },
       ]);
     });
+
+    it('a lowered revs_limit cuts _revisions on every read before the document is written again', async () => {
+      const db = await h.createDb('stemread');
+      await writeDoc1History(db);
+      expect(await db.putRevsLimit(3)).toStrictEqual({ ok: true });
+      const cut = { start: 6, ids: [DOC1.r6, DOC1.r5, DOC1.r4].map(hashOf) };
+      expect((await db.get('doc1', { revs: true }))._revisions).toStrictEqual(cut);
+      expect(await db.getOpenRevs('doc1', [DOC1.r6], { revs: true })).toStrictEqual([{ ok: { _id: 'doc1', _rev: DOC1.r6, title: 'reborn', _revisions: cut } }]);
+      const [result] = (await db.bulkGet([{ id: 'doc1' }], { revs: true })).results;
+      expect(result?.docs).toStrictEqual([{ ok: { _id: 'doc1', _rev: DOC1.r6, title: 'reborn', _revisions: cut } }]);
+    });
   });
 });

@@ -61,6 +61,7 @@ import { compactDatabase } from './compact.js';
 import { copyMeta, externalSize, metaOp, type DbContext } from './db-context.js';
 import { assertDocId, isLocalId } from './doc-ids.js';
 import { EnginePartition } from './partition.js';
+import { limitBulkGet, limitOpenRevs, limitRevisions } from './limit-revisions.js';
 import { bulkGetPartitioned } from './partition-bulk-get.js';
 import { assertPartitionName, assertPartitionedDocId, assertReadablePartitionedId, generatedIdRefused } from './partition-ids.js';
 import { liveChanges } from './live-changes.js';
@@ -135,7 +136,7 @@ export class EngineDatabase implements DatabaseAdapter {
     assertReadableId(id);
     checkReadId(ctx, id);
     if (isLocalId(id)) return readLocalDoc(ctx.storage, id, options.revs === true) as Document<T>;
-    return readDoc(ctx.storage, id, options) as Document<T>;
+    return limitRevisions(readDoc(ctx.storage, id, options), ctx.meta.revsLimit) as Document<T>;
   }
 
   async getOpenRevs(id: string, revs: 'all' | string[], options: OpenRevsOptions = {}): Promise<OpenRevsEntry[]> {
@@ -145,7 +146,7 @@ export class EngineDatabase implements DatabaseAdapter {
     if (revs !== 'all' && (!Array.isArray(revs) || !revs.every((r) => typeof r === 'string'))) {
       throw new BadRequestError('`open_revs` must be "all" or a list of revisions');
     }
-    return readOpenRevs(ctx.storage, id, revs, options);
+    return limitOpenRevs(readOpenRevs(ctx.storage, id, revs, options), ctx.meta.revsLimit);
   }
 
   async put<T extends object = JsonObject>(doc: DocumentInput<T> & { _id: string }, options: PutOptions = {}): Promise<WriteResult> {
@@ -201,8 +202,8 @@ export class EngineDatabase implements DatabaseAdapter {
   async bulkGet(docs: readonly BulkGetRequest[], options: BulkGetOptions = {}): Promise<BulkGetResponse> {
     const ctx = this.ctx;
     if (!Array.isArray(docs)) throw new BadRequestError("Missing JSON list of 'docs'.");
-    if (ctx.partitioned === true) return bulkGetPartitioned(ctx.storage, docs, options);
-    return readBulkGet(ctx.storage, docs, options);
+    const answer = ctx.partitioned === true ? bulkGetPartitioned(ctx.storage, docs, options) : readBulkGet(ctx.storage, docs, options);
+    return limitBulkGet(answer, ctx.meta.revsLimit);
   }
 
   async allDocs(options: AllDocsOptions = {}): Promise<AllDocsResponse> {

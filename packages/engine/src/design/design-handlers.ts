@@ -13,6 +13,7 @@ import {
   type WriteResult,
 } from '@settee/core';
 import type { DbContext } from '../database/db-context.js';
+import { limitRevisions } from '../database/limit-revisions.js';
 import { readDoc } from '../database/read-doc.js';
 import { resolveView, runViewQuery } from '../views/run-view-query.js';
 import { buildRequest, defaultUserCtx } from './design-request.js';
@@ -44,7 +45,7 @@ function callFunction(ddoc: LoadedDesignDoc, source: string, args: JsonValue[], 
 function docFor(ctx: DbContext, docId: string | undefined): Document | null {
   if (docId === undefined) return null;
   try {
-    return readDoc(ctx.storage, docId, { revs: true });
+    return limitRevisions(readDoc(ctx.storage, docId, { revs: true }), ctx.meta.revsLimit);
   } catch (error) {
     if (error instanceof SetteeError && error.status === 404) return null;
     throw error;
