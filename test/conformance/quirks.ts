@@ -84,6 +84,8 @@ const POUCHDB_SERVER = {
       "bad-input: 'a number in _revisions.ids': 400 'doc_validation', nothing written",
       "bad-input: 'get with atts_since [\"bad\"]': 400 'bad_request', nothing written",
       "bad-input: 'get with atts_since \"x\"': 400 'bad_request', nothing written",
+      "bad-input: 'open_revs [\"bad\"]': 400 'bad_request', nothing written",
+      "bad-input: 'open_revs \"1-abc\" (not a list)': 400 'bad_request', nothing written",
       "bad-input: 'an array as document': 400 'bad_request', nothing written",
       "bad-input: 'a string as document': 400 'bad_request', nothing written",
       "bad-input: '_rev \"abc\"': 400 'bad_request', nothing written",

@@ -164,6 +164,8 @@ describe('databases', () => {
     expect(((await byPost.json()) as { rows: Array<{ id: string }> }).rows.map((row) => row.id)).toStrictEqual(['_design/b']);
     const queryWins = await request(server, '/listings/_all_docs?limit=0', { method: 'POST', json: { keys: ['plain'], limit: 1 } });
     expect(((await queryWins.json()) as { rows: unknown[] }).rows).toStrictEqual([]);
+    const keysNotList = await request(server, '/listings/_all_docs?keys=1');
+    expect([keysNotList.status, await keysNotList.json()]).toStrictEqual([400, { error: 'bad_request', reason: '`keys` parameter must be an array.' }]);
     const notObject = await request(server, '/listings/_all_docs', { method: 'POST', json: [] });
     expect([notObject.status, await notObject.json()]).toStrictEqual([400, { error: 'bad_request', reason: 'Request body must be a JSON object' }]);
   });

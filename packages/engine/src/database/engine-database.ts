@@ -143,8 +143,10 @@ export class EngineDatabase implements DatabaseAdapter {
     const ctx = this.ctx;
     assertReadableId(id);
     checkReadId(ctx, id);
-    if (revs !== 'all' && (!Array.isArray(revs) || !revs.every((r) => typeof r === 'string'))) {
-      throw new BadRequestError('`open_revs` must be "all" or a list of revisions');
+    // couch_doc:parse_revs: anything but "all" or a list is not a list of revisions; each must parse as a rev.
+    if (revs !== 'all') {
+      if (!Array.isArray(revs)) throw new BadRequestError('Invalid list of revisions');
+      for (const rev of revs as unknown[]) parseRev(rev as string);
     }
     return limitOpenRevs(readOpenRevs(ctx.storage, id, revs, options), ctx.meta.revsLimit);
   }

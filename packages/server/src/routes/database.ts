@@ -165,6 +165,7 @@ async function listOptions(ctx: RequestContext): Promise<Record<string, unknown>
   } else if (!isRead(ctx)) {
     throw methodNotAllowed('GET,HEAD,POST');
   }
+  if (options['keys'] !== undefined && !Array.isArray(options['keys'])) throw new BadRequestError('`keys` parameter must be an array.');
   return options;
 }
 
