@@ -6,6 +6,7 @@ import { expectCouchError } from './expect-couch-error.js';
 import { useBackend } from './harness.js';
 import { hasQuirk } from './quirks.js';
 import { sleep, waitFor } from './timing.js';
+import { unsafe } from './unsafe.js';
 
 const REV = {
   d1: '2-da5f5e1016548de978a346070af79102',
@@ -248,6 +249,20 @@ describe.each(backends)('changes [$name]', (backend) => {
         'bad_request',
         'Selector error: expected a JSON object',
       );
+    });
+
+    it('_selector with fields cuts each included document to them; bad fields and operators are 400 bad_request', async () => {
+      const db = await fixture();
+      const answer = await db.changes({ filter: '_selector', selector: { _deleted: true }, fields: ['_id'], include_docs: true });
+      expect(answer.results.map((row) => row.doc)).toStrictEqual([{ _id: DOCS.d2._id }]);
+      await expectCouchError(
+        db.changes({ filter: '_selector', selector: { type: 'x' }, fields: unsafe('type') }),
+        BadRequestError,
+        400,
+        'bad_request',
+        'Selector error: fields must be JSON array',
+      );
+      await expectCouchError(db.changes({ filter: '_selector', selector: { type: { $bad: 1 } } }), BadRequestError, 400, 'bad_request', 'Invalid operator: $bad');
     });
 
     it('_design keeps design documents', async () => {

@@ -455,6 +455,10 @@ const POUCHDB_SERVER = {
     differs: 'after a replicated batch deletes the leaf that had taken the win, `deleted_conflicts` does not list that deleted leaf',
     tests: ['revisions: a replicated batch that takes the win from the stored leaf and hands it back keeps its body'],
   },
+  'changes-selector-fields': {
+    differs: 'a `_selector` changes feed ignores `fields` and answers bad fields or operators otherwise',
+    tests: ['changes: _selector with fields cuts each included document to them; bad fields and operators are 400 bad_request'],
+  },
   'view-key-wins': {
     differs: 'a view query with `key` matches that key only, whatever `startkey`/`endkey` come with it and in whatever order (CouchDB applies the parameters in order)',
     tests: ['view-options: applies key, startkey and endkey in the order given: a later one overrides what an earlier one set'],

@@ -481,6 +481,8 @@ describe('changes feeds', () => {
     expect(((await empty.json()) as { results: unknown[] }).results).toHaveLength(3);
     const notObject = await request(server, '/feed/_changes', { method: 'POST', json: [1] });
     expect([notObject.status, ((await notObject.json()) as { reason: string }).reason]).toStrictEqual([400, 'Request body must be a JSON object']);
+    const selectorByGet = await request(server, '/feed/_changes?filter=_selector');
+    expect([selectorByGet.status, ((await selectorByGet.json()) as { reason: string }).reason]).toStrictEqual([400, 'Selector must be specified in POST payload']);
     const negative = await request(server, '/feed/_changes?heartbeat=-1000');
     expect(((await negative.json()) as { reason: string }).reason).toBe('The heartbeat value should be a positive integer (in milliseconds).');
     const text = await request(server, '/feed/_changes?feed=continuous&heartbeat=a1000');

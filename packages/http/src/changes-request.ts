@@ -8,13 +8,14 @@ type FeedOptions = (ChangesOptions | LiveChangesOptions) & {
 };
 
 /**
- * The `_changes` request for these options. `doc_ids` and `selector` go in a POST body (long id lists do not fit a
+ * The `_changes` request for these options. `doc_ids`, `selector` and `fields` go in a POST body (long id lists do not fit a
  * URL); everything else is a query parameter, `query_params` merged in for design-document filters.
  */
 export function changesRequest(dbPath: string, options: FeedOptions): RequestSpec {
-  const { doc_ids, selector, query_params, ...rest } = options as FeedOptions & {
+  const { doc_ids, selector, fields, query_params, ...rest } = options as FeedOptions & {
     doc_ids?: string[];
     selector?: unknown;
+    fields?: unknown;
     query_params?: Record<string, string>;
   };
   const query: Record<string, Query[string]> = { ...query_params };
@@ -24,7 +25,9 @@ export function changesRequest(dbPath: string, options: FeedOptions): RequestSpe
   const body: Record<string, unknown> = {};
   if (doc_ids !== undefined) body['doc_ids'] = doc_ids;
   if (selector !== undefined) body['selector'] = selector;
-  const post = Object.keys(body).length > 0;
+  if (fields !== undefined) body['fields'] = fields;
+  // A `_selector` feed always posts: CouchDB reads the selector from a POST body only, and answers a GET differently.
+  const post = Object.keys(body).length > 0 || rest.filter === '_selector';
   return {
     method: post ? 'POST' : 'GET',
     path: joinPath(dbPath, '_changes'),

@@ -28,6 +28,8 @@ export interface ChangesOptions {
   doc_ids?: string[];
   /** With `filter: '_selector'`: a Mango selector. */
   selector?: JsonObject;
+  /** With `filter: '_selector'` and `include_docs`: each document cut to these fields (Mango's `fields`). */
+  fields?: string[];
   /** With `filter: '_view'`: `ddoc/view`. */
   view?: string;
   /** `normal` (default) answers at once; `longpoll` waits until there is at least one change or `timeout` passes. */

@@ -1,4 +1,4 @@
-import { BadRequestError, NotFoundError, isJsonObject, type ChangesOptions, type Document, type Revisions } from '@settee/core';
+import { BadRequestError, NotFoundError, SetteeError, isJsonObject, type ChangesOptions, type Document, type JsonObject, type Revisions } from '@settee/core';
 import { normalizeSelector } from '@settee/core';
 import { designChangesFilter, viewChangesFilter } from '../design/changes-filters.js';
 import { loadDesignDoc } from '../design/design-docs.js';
@@ -48,8 +48,13 @@ export function buildChangesFilter(options: ChangesOptions, ctx: DbContext): Cha
     case '_design':
       return { countsRemainder: true, needsDoc: false, accepts: (id) => id.startsWith(DESIGN_PREFIX) };
     case '_selector': {
+      // couch_changes: the selector and fields checks, and any Mango error as a bad_request with its reason.
       if (!isJsonObject(options.selector)) throw new BadRequestError('Selector error: expected a JSON object');
-      const matches = compileSelector(normalizeSelector(options.selector));
+      const fields: unknown = options.fields;
+      if (fields !== undefined && !(Array.isArray(fields) && fields.every((field) => typeof field === 'string'))) {
+        throw new BadRequestError('Selector error: fields must be JSON array');
+      }
+      const matches = asBadRequest(() => compileSelector(normalizeSelector(options.selector as JsonObject)));
       return { countsRemainder: false, needsDoc: true, accepts: (_id, doc) => doc !== undefined && matches(doc) };
     }
     case '_view': {
@@ -66,6 +71,16 @@ export function buildChangesFilter(options: ChangesOptions, ctx: DbContext): Cha
       requireMember(ctx, ddoc, 'filters', fn);
       return { ...designChangesFilter(ctx, `${ddoc}/${fn}`, options, options.query_params), withRevisions: true };
     }
+  }
+}
+
+/** Runs `build`, turning any error CouchDB reports with a status into a 400 bad_request with the same reason. */
+function asBadRequest<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof SetteeError && error.error !== 'bad_request') throw new BadRequestError(error.reason, { cause: error });
+    throw error;
   }
 }
 

@@ -1,4 +1,5 @@
 import { BadRequestError, type ChangesOptions, type ChangesResponse, type ChangesRow, type Document, type Seq } from '@settee/core';
+import { projectFields } from '../mango/find-fields.js';
 import { sortedLeaves } from '../revs/rev-tree.js';
 import type { Storage } from '../storage/storage.js';
 import { buildDoc } from './build-doc.js';
@@ -136,5 +137,7 @@ function changedDoc(
   const conflicts = options.conflicts && record ? sortedLeaves(record.tree).slice(1).filter((l) => !l.deleted).map((l) => l.rev) : undefined;
   const body = record ? record.winnerBody : decodeRecordBody(text);
   const attachments = { inline: options.attachments === true, encodingInfo: options.att_encoding_info === true };
-  return buildDoc(storage, id, winner, deleted, body, { conflicts }, attachments);
+  const doc = buildDoc(storage, id, winner, deleted, body, { conflicts }, attachments);
+  // A `_selector` feed with `fields` sends each document cut to them, as _find does (fabric_rpc).
+  return options.filter === '_selector' && options.fields !== undefined ? (projectFields(doc, options.fields) as Document) : doc;
 }

@@ -21,8 +21,12 @@ async function feedOptions(ctx: RequestContext): Promise<QueryOptions> {
     if (!isObject(body)) throw new BadRequestError('Request body must be a JSON object');
     if (body['doc_ids'] !== undefined) options['doc_ids'] = body['doc_ids'];
     if (body['selector'] !== undefined) options['selector'] = body['selector'];
+    if (body['fields'] !== undefined) options['fields'] = body['fields'];
   } else if (!isRead(ctx)) {
     throw methodNotAllowed('GET,HEAD,POST');
+  } else if (options['filter'] === '_selector') {
+    // A selector only comes in a POST body (couch_changes get_selector_and_fields).
+    throw new BadRequestError('Selector must be specified in POST payload');
   }
   // `last-event-id` in the query is another name of `since`, for clients that cannot set the header.
   const lastEventId = options['last-event-id'];
