@@ -353,6 +353,18 @@ describe('attachments', () => {
     expect(new Uint8Array(await ten.arrayBuffer())).toStrictEqual(bytes);
   });
 
+  it('reads gzip request bodies (documents and attachments) and refuses other content encodings with 415', async () => {
+    const doc = await request(server, '/db/zipped', { method: 'PUT', body: gzipSync(Buffer.from('{"v":1}')), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    const { rev } = (await doc.json()) as { rev: string };
+    expect(doc.status).toBe(201);
+    const att = await request(server, `/db/zipped/hello.txt?rev=${rev}`, { method: 'PUT', body: gzipSync(Buffer.from('hello gzip')), headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip' } });
+    expect(att.status).toBe(201);
+    const plain = await request(server, '/db/zipped/hello.txt', { headers: { 'accept-encoding': 'identity' } });
+    expect(await plain.text()).toBe('hello gzip');
+    const brotli = await request(server, '/db/brotli', { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json', 'content-encoding': 'br' } });
+    expect([brotli.status, await brotli.json()]).toStrictEqual([415, { error: 'bad_content_type', reason: 'Only gzip and identity content-encodings are supported' }]);
+  });
+
   it('refuses an attachment whose Content-MD5 is not the md5 of its bytes, and writes nothing', async () => {
     const wrong = await request(server, '/db/md5checked/a.bin', { method: 'PUT', body: bytes, headers: { 'content-md5': 'AAAAAAAAAAAAAAAAAAAAAA==' } });
     expect([wrong.status, await wrong.json()]).toStrictEqual([400, { error: 'content_md5_mismatch', reason: 'Possible message corruption.' }]);

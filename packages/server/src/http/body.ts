@@ -1,4 +1,5 @@
-import { BadRequestError, RequestEntityTooLargeError, UnsupportedMediaTypeError } from '@settee/core';
+import { gunzipSync } from 'node:zlib';
+import { BadRequestError, RequestEntityTooLargeError, SetteeError, UnsupportedMediaTypeError } from '@settee/core';
 import type { RequestContext } from './context.js';
 
 const TOO_LARGE = 'the request entity is too large';
@@ -7,7 +8,27 @@ const TOO_LARGE = 'the request entity is too large';
  * Reads the whole request body, refusing it with 413 as soon as it exceeds the server's limit (by Content-Length
  * before reading anything, or while streaming when the length is not announced).
  */
-export function readBody(ctx: RequestContext): Promise<Buffer> {
+export async function readBody(ctx: RequestContext): Promise<Buffer> {
+  return decoded(ctx, await readRawBody(ctx));
+}
+
+/**
+ * The body as sent, less its `Content-Encoding`: gzip is unzipped (to at most the body limit), identity kept, any
+ * other refused with CouchDB's 415 (couch_httpd maybe_decompress).
+ */
+function decoded(ctx: RequestContext, body: Buffer): Buffer {
+  const encoding = (ctx.req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding === 'identity' || encoding === '') return body;
+  if (encoding !== 'gzip') throw new SetteeError(415, 'bad_content_type', 'Only gzip and identity content-encodings are supported');
+  try {
+    return gunzipSync(body, { maxOutputLength: ctx.state.maxBodyBytes });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw new RequestEntityTooLargeError(TOO_LARGE);
+    throw new BadRequestError('The request body is not valid gzip.');
+  }
+}
+
+function readRawBody(ctx: RequestContext): Promise<Buffer> {
   const { req } = ctx;
   const limit = ctx.state.maxBodyBytes;
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
