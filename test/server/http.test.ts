@@ -487,6 +487,23 @@ describe('changes feeds', () => {
     expect(typeof normal.last_seq).toBe('string');
   });
 
+  it('a normal feed carries an ETag that changes with the answer, and If-None-Match gets 304', async () => {
+    await request(server, '/etagfeed', { method: 'PUT' });
+    await (await request(server, '/etagfeed/a', { method: 'PUT', json: {} })).arrayBuffer();
+    const first = await request(server, '/etagfeed/_changes');
+    const etag = first.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    await first.arrayBuffer();
+    const cached = await request(server, '/etagfeed/_changes', { headers: { 'if-none-match': etag } });
+    expect(cached.status).toBe(304);
+    await cached.arrayBuffer();
+    await (await request(server, '/etagfeed/b', { method: 'PUT', json: {} })).arrayBuffer();
+    const after = await request(server, '/etagfeed/_changes', { headers: { 'if-none-match': etag } });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    expect(((await after.json()) as { results: unknown[] }).results).toHaveLength(2);
+  });
+
   it('POST bodies, heartbeat values and the last event id as CouchDB reads them', async () => {
     // The database of the test above: a, b, c.
     const empty = await request(server, '/feed/_changes', { method: 'POST', body: '', headers: { 'content-type': 'application/json' } });

@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { ChangesOptions, ChangesRow, LiveChangesOptions, Seq } from '@settee/core';
 import { BadRequestError } from '@settee/core';
 import { isObject, parseJson, readBody, requireJsonType } from '../http/body.js';
+import { etagMatches } from '../http/conditional.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery, type QueryOptions } from '../http/query.js';
-import { sendJson } from '../http/respond.js';
+import { sendNotModified, sendText } from '../http/respond.js';
 import { DEFAULT_WAIT, streamFeed } from '../http/stream-feed.js';
 import type { DbTarget } from './db-target.js';
 
@@ -96,7 +98,18 @@ export async function changesRoute(ctx: RequestContext, target: DbTarget): Promi
   delete options['seq_interval'];
   if (feed === 'normal' || feed === 'longpoll') {
     const answer = await target.db.changes({ ...options, feed } as ChangesOptions);
-    sendJson(ctx, 200, seqOf === undefined ? answer : { ...answer, results: answer.results.map((row, i) => ({ ...row, seq: seqOf(row, i) })) });
+    const text = `${JSON.stringify(seqOf === undefined ? answer : { ...answer, results: answer.results.map((row, i) => ({ ...row, seq: seqOf(row, i) })) })}\n`;
+    if (feed === 'longpoll') {
+      sendText(ctx, 200, text);
+      return;
+    }
+    // A normal feed carries an ETag, and answers a matching If-None-Match with 304 (chttpd_db etag_respond).
+    const etag = `"${createHash('md5').update(text).digest('hex')}"`;
+    if (etagMatches(ctx, etag)) {
+      sendNotModified(ctx.res, etag);
+      return;
+    }
+    sendText(ctx, 200, text, { ETag: etag });
     return;
   }
   await streamChanges(ctx, target, options, feed, seqOf);
