@@ -232,6 +232,8 @@ describe('documents', () => {
     await (await request(server, '/db/batched', { method: 'PUT', json: { v: 1 } })).arrayBuffer();
     const batched = await request(server, '/db/batched?batch=ok', { method: 'PUT', json: { v: 2 } });
     expect([batched.status, await batched.json()]).toStrictEqual([202, { ok: true, id: 'batched' }]);
+    const posted = await request(server, '/db?batch=ok', { method: 'POST', json: { _id: 'batched', v: 3 } });
+    expect([posted.status, await posted.json()]).toStrictEqual([202, { ok: true, id: 'batched' }]);
   });
 
   it('revision ids are CouchDB\'s (documents.json)', async () => {

@@ -6,6 +6,7 @@ import {
   type JsonObject,
   type OpenRevsOptions,
   type PutOptions,
+  type WriteResult,
 } from '@settee/core';
 import { requireDbAdmin } from '../auth/security.js';
 import { prepareUserDoc } from '../auth/users.js';
@@ -111,11 +112,7 @@ async function putDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
   if (query['new_edits'] !== undefined) options.new_edits = query['new_edits'] as boolean;
   const write = target.db.put(doc as DocumentInput<JsonObject> & { _id: string }, options);
   if (query['batch'] === 'ok') {
-    // CouchDB answers a batched write before it happens: a conflict is only logged there, never answered.
-    await write.catch((error: unknown) => {
-      if (!(error instanceof ConflictError)) throw error;
-    });
-    sendJson(ctx, 202, { ok: true, id });
+    sendJson(ctx, 202, { ok: true, id: await batchedId(write, id) });
     return;
   }
   const result = await write;
@@ -132,12 +129,26 @@ export async function postDoc(ctx: RequestContext, target: DbTarget): Promise<vo
   if (typeof body['_id'] === 'string') guardDesign(target, body['_id']);
   const doc = await prepareForWrite(ctx, target, body);
   const query = parseQuery(ctx.rawQuery);
-  const result = await target.db.post(doc as DocumentInput<JsonObject>, { userCtx: userContextOf(ctx, target) });
+  const write = target.db.post(doc as DocumentInput<JsonObject>, { userCtx: userContextOf(ctx, target) });
   if (query['batch'] === 'ok') {
-    sendJson(ctx, 202, { ok: true, id: result.id });
+    sendJson(ctx, 202, { ok: true, id: await batchedId(write, typeof body['_id'] === 'string' ? body['_id'] : undefined) });
     return;
   }
+  const result = await write;
   sendJson(ctx, 201, result, { Location: locationOf(ctx, target.name, result.id) });
+}
+
+/**
+ * The id a `batch=ok` write answers with. CouchDB answers a batched write before it happens, so a conflict is only
+ * logged there, never answered; any other failure still is.
+ */
+async function batchedId(write: Promise<WriteResult>, id: string | undefined): Promise<string> {
+  try {
+    return (await write).id;
+  } catch (error) {
+    if (error instanceof ConflictError && id !== undefined) return id;
+    throw error;
+  }
 }
 
 /** `DELETE /db/doc?rev=`: a tombstone; without a rev, 404 for a missing document and 409 otherwise (as CouchDB). */
