@@ -52,7 +52,7 @@ import {
 import type { Observable } from 'rxjs';
 import { createIndex, deleteIndex, listIndexes } from '../find/manage-indexes.js';
 import { runExplain, runFind } from '../find/run-find.js';
-import { missingRevisions, parseRev } from '../revs/rev-tree.js';
+import { checkRevList, missingRevisions, parseRev } from '../revs/rev-tree.js';
 import { listAllDocs } from './all-docs.js';
 import { deleteAttachment, readAttachment, writeAttachment } from './attachments.js';
 import { readChanges } from './changes.js';
@@ -143,11 +143,7 @@ export class EngineDatabase implements DatabaseAdapter {
     const ctx = this.ctx;
     assertReadableId(id);
     checkReadId(ctx, id);
-    // couch_doc:parse_revs: anything but "all" or a list is not a list of revisions; each must parse as a rev.
-    if (revs !== 'all') {
-      if (!Array.isArray(revs)) throw new BadRequestError('Invalid list of revisions');
-      for (const rev of revs as unknown[]) parseRev(rev as string);
-    }
+    if (revs !== 'all') checkRevList(revs);
     return limitOpenRevs(readOpenRevs(ctx.storage, id, revs, options), ctx.meta.revsLimit);
   }
 

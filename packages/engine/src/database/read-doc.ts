@@ -1,5 +1,4 @@
 import {
-  BadRequestError,
   isJsonObject,
   NotFoundError,
   SetteeError,
@@ -12,7 +11,7 @@ import {
   type OpenRevsEntry,
   type OpenRevsOptions,
 } from '@settee/core';
-import { compareRevHash, findRevision, historyOf, leavesUnder, parseRev, revsInfoOf, sortedLeaves } from '../revs/rev-tree.js';
+import { checkRevList, compareRevHash, findRevision, historyOf, leavesUnder, parseRev, revsInfoOf, sortedLeaves } from '../revs/rev-tree.js';
 import type { RevLeaf } from '../revs/rev-tree-types.js';
 import type { Storage } from '../storage/storage.js';
 import { buildDoc, type AttachmentMode, type DocExtras } from './build-doc.js';
@@ -22,7 +21,7 @@ import { decodeRecordBody, decodeRecordHead, SPACE, type DocRecord } from './rec
 
 /** `get` of a (non-local) document with CouchDB's options. */
 export function readDoc(storage: Storage, id: string, options: GetOptions): Document {
-  checkAttsSince(options.atts_since);
+  if (options.atts_since !== undefined) checkRevList(options.atts_since);
   if (needsOnlyWinner(options)) {
     // The common read: the live winner as it is, which the record's head and body give without its tree.
     const text = storage.get(SPACE.docs, id);
@@ -54,13 +53,6 @@ export function readDoc(storage: Storage, id: string, options: GetOptions): Docu
   return doc;
 }
 
-/** `atts_since` must be a list of revisions (couch_doc:parse_revs). */
-function checkAttsSince(attsSince: unknown): void {
-  if (attsSince === undefined) return;
-  if (!Array.isArray(attsSince)) throw new BadRequestError('Invalid list of revisions');
-  for (const rev of attsSince) parseRev(rev as string);
-}
-
 /** True when the options ask for nothing but the winning revision (no tree, no other revision). */
 function needsOnlyWinner(options: GetOptions): boolean {
   return (
@@ -83,7 +75,7 @@ export function findLiveDoc(storage: Storage, id: string): Document | undefined 
 
 /** CouchDB's `open_revs`: the listed revisions (or every leaf), each as `{ok}` or `{missing}`. */
 export function readOpenRevs(storage: Storage, id: string, revs: 'all' | readonly string[], options: OpenRevsOptions): OpenRevsEntry[] {
-  checkAttsSince(options.atts_since);
+  if (options.atts_since !== undefined) checkRevList(options.atts_since);
   const record = loadRecord(storage, id);
   if (revs === 'all') {
     if (!record) throw new NotFoundError('missing', { id });

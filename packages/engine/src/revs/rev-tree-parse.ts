@@ -28,6 +28,15 @@ export function parseRev(rev: string): { pos: number; hash: string } {
 }
 
 /**
+ * Checks a list of revisions as couch_doc:parse_revs does: anything but a list is 'Invalid list of revisions',
+ * and each member must parse (parseRev's 'Invalid rev format').
+ */
+export function checkRevList(value: unknown): void {
+  if (!Array.isArray(value)) throw new BadRequestError('Invalid list of revisions');
+  for (const rev of value as unknown[]) parseRev(rev as string);
+}
+
+/**
  * Canonical form of one `_revisions.ids` entry. Throws BadRequestError `doc_validation`
  * "RevId isn't a valid hexadecimal" for a 32-byte id that is not hex, as CouchDB does.
  */

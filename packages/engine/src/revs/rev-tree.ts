@@ -7,7 +7,7 @@
  * ids in a RevHistory must already be canonical (parseRev / parseRevId), since the tree compares ids as strings.
  * Every walk is iterative, so 1000-revision chains (and deeper) are fine.
  */
-export { parseRev, parseRevId, compareRevHash, formatRev } from './rev-tree-parse.js';
+export { checkRevList, parseRev, parseRevId, compareRevHash, formatRev } from './rev-tree-parse.js';
 export { newTree, mergePath } from './rev-tree-insert.js';
 export { sortedLeaves, winningLeaf, isLeaf, findRevision, historyOf, revsInfoOf, leavesUnder, type RevStatus } from './rev-tree-query.js';
 export { missingRevisions } from './rev-tree-missing.js';
