@@ -104,6 +104,13 @@ export async function readJsonTyped(ctx: RequestContext): Promise<unknown> {
   return readJson(ctx);
 }
 
+/** The body as a JSON object, for endpoints that demand `Content-Type: application/json` and an object. */
+export async function readJsonObject(ctx: RequestContext): Promise<Record<string, unknown>> {
+  const body = await readJsonTyped(ctx);
+  if (!isObject(body)) throw new BadRequestError('Request body must be a JSON object');
+  return body;
+}
+
 /** True for a JSON object (not an array, not null). */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

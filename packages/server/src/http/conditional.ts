@@ -1,6 +1,12 @@
+import { createHash } from 'node:crypto';
 import { BadRequestError } from '@settee/core';
 import type { RequestContext } from './context.js';
 import { parseQuery, type QueryOptions } from './query.js';
+
+/** A quoted ETag made of the md5 of `text` (the answer, or what it depends on). */
+export function md5Etag(text: string): string {
+  return `"${createHash('md5').update(text).digest('hex')}"`;
+}
 
 /**
  * True when `If-None-Match` names `etag` (quoted, as sent): CouchDB splits the header on commas and spaces and drops

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { ChangesOptions, ChangesRow, LiveChangesOptions, Seq } from '@settee/core';
 import { BadRequestError } from '@settee/core';
 import { isObject, parseJson, readBody, requireJsonType } from '../http/body.js';
-import { etagMatches } from '../http/conditional.js';
+import { etagMatches, md5Etag } from '../http/conditional.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery, type QueryOptions } from '../http/query.js';
@@ -90,7 +89,8 @@ function seqInterval(options: QueryOptions): ((row: ChangesRow, index: number) =
 export async function changesRoute(ctx: RequestContext, target: DbTarget): Promise<void> {
   const options = await feedOptions(ctx);
   const feed = feedOf(options);
-  heartbeatOf(options);
+  // Checked on every feed, as CouchDB does, though only the streaming ones send heartbeats.
+  const heartbeat = heartbeatOf(options);
   // A browser's EventSource reconnects with the last id it saw: that is where it resumes (chttpd_db).
   const lastEventId = ctx.req.headers['last-event-id'];
   if (feed === 'eventsource' && typeof lastEventId === 'string') options['since'] = lastEventId;
@@ -104,7 +104,7 @@ export async function changesRoute(ctx: RequestContext, target: DbTarget): Promi
       return;
     }
     // A normal feed carries an ETag, and answers a matching If-None-Match with 304 (chttpd_db etag_respond).
-    const etag = `"${createHash('md5').update(text).digest('hex')}"`;
+    const etag = md5Etag(text);
     if (etagMatches(ctx, etag)) {
       sendNotModified(ctx.res, etag);
       return;
@@ -112,7 +112,7 @@ export async function changesRoute(ctx: RequestContext, target: DbTarget): Promi
     sendText(ctx, 200, text, { ETag: etag });
     return;
   }
-  await streamChanges(ctx, target, options, feed, seqOf);
+  await streamChanges(ctx, target, options, feed, heartbeat, seqOf);
 }
 
 /**
@@ -125,10 +125,10 @@ async function streamChanges(
   target: DbTarget,
   options: QueryOptions,
   feed: Feed,
+  heartbeat: number | undefined,
   seqOf: ((row: ChangesRow, index: number) => Seq | null) | undefined,
 ): Promise<void> {
   const { feed: _feed, heartbeat: _h, timeout: rawTimeout, limit: rawLimit, descending: _d, ...live } = options;
-  const heartbeat = heartbeatOf(options);
   const timeout = typeof rawTimeout === 'number' ? rawTimeout : heartbeat === undefined ? DEFAULT_WAIT : undefined;
   const limit = typeof rawLimit === 'number' ? rawLimit : undefined;
   // Resolve 'now' and validate the options before the 200 goes out, so that errors are proper error answers. With

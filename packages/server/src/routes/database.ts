@@ -14,7 +14,7 @@ import {
 } from '@settee/core';
 import { assertPartitionedOption } from '@settee/engine';
 import { createAdminOnlyDb, dbRole, requireDbAdmin, requireServerAdmin } from '../auth/security.js';
-import { isObject, readJson, readJsonTyped } from '../http/body.js';
+import { isObject, readJson, readJsonObject, readJsonTyped } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery } from '../http/query.js';
@@ -159,8 +159,7 @@ export async function databaseRoute(ctx: RequestContext): Promise<void> {
 async function listOptions(ctx: RequestContext): Promise<Record<string, unknown>> {
   const options: Record<string, unknown> = parseQuery(ctx.rawQuery);
   if (ctx.method === 'POST') {
-    const body = await readJsonTyped(ctx);
-    if (!isObject(body)) throw new BadRequestError('Request body must be a JSON object');
+    const body = await readJsonObject(ctx);
     return { ...body, ...options };
   } else if (!isRead(ctx)) {
     throw methodNotAllowed('GET,HEAD,POST');
@@ -176,10 +175,8 @@ async function listRows(target: DbTarget, endpoint: string, options: Record<stri
   if (endpoint === '_local_docs') return target.db.localDocs(options as AllDocsOptions);
   if (endpoint === '_all_docs') return target.db.allDocs(options as AllDocsOptions);
   // `_design_docs` counts design documents only: its total_rows and offset are within them.
-  if (options['keys'] !== undefined) {
-    const rows = await target.db.allDocs(options as AllDocsOptions);
-    return { ...rows, total_rows: (await target.db.allDocs(DESIGN_RANGE)).rows.length, offset: null };
-  }
+  const totalRows = (await target.db.allDocs(DESIGN_RANGE)).rows.length;
+  if (options['keys'] !== undefined) return { ...(await target.db.allDocs(options as AllDocsOptions)), total_rows: totalRows, offset: null };
   const descending = options['descending'] === true;
   const range = descending ? { startkey: '_design0', endkey: '_design/', inclusive_end: false } : DESIGN_RANGE;
   const clamp = (key: unknown, bound: string, low: boolean): string => {
@@ -194,9 +191,8 @@ async function listRows(target: DbTarget, endpoint: string, options: Record<stri
     endkey,
     ...(options['endkey'] === undefined ? { inclusive_end: false } : {}),
   });
-  const all = await target.db.allDocs(DESIGN_RANGE);
   const before = await target.db.allDocs({ ...(descending ? { startkey: '_design0', endkey: startkey, inclusive_end: false, descending: true } : { startkey: '_design/', endkey: startkey, inclusive_end: false }) });
-  return { ...answer, total_rows: all.rows.length, offset: options['keys'] !== undefined ? null : before.rows.length + ((options['skip'] as number | undefined) ?? 0) };
+  return { ...answer, total_rows: totalRows, offset: before.rows.length + ((options['skip'] as number | undefined) ?? 0) };
 }
 
 async function listing(ctx: RequestContext, target: DbTarget, endpoint: string, options: Record<string, unknown>): Promise<void> {
@@ -217,8 +213,7 @@ async function multiQuery(ctx: RequestContext, target: DbTarget, endpoint: strin
 /** `POST /db/_bulk_docs`: 201 with one result per document. */
 async function bulkDocs(ctx: RequestContext, target: DbTarget): Promise<void> {
   if (ctx.method !== 'POST') throw methodNotAllowed('POST');
-  const body = await readJsonTyped(ctx);
-  if (!isObject(body)) throw new BadRequestError('Request body must be a JSON object');
+  const body = await readJsonObject(ctx);
   const docs = body['docs'];
   if (docs === undefined) throw new BadRequestError('POST body must include `docs` parameter.');
   if (refuseAllOrNothing(ctx, body)) return;
@@ -241,8 +236,7 @@ async function bulkGet(ctx: RequestContext, target: DbTarget): Promise<void> {
   for (const name of ['rev', 'open_revs', 'atts_since', 'w', 'new_edits']) {
     if (query[name] !== undefined) throw new BadRequestError(`"${name}" query parameter is not acceptable`);
   }
-  const body = await readJsonTyped(ctx);
-  if (!isObject(body)) throw new BadRequestError('Request body must be a JSON object');
+  const body = await readJsonObject(ctx);
   sendJson(ctx, 200, await target.db.bulkGet(body['docs'] as BulkGetRequest[], query as BulkGetOptions));
 }
 

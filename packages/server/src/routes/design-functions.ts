@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { BadRequestError, ForbiddenError, SetteeError } from '@settee/core';
 import { isObject, parseJson, readBody, requireJsonType } from '../http/body.js';
-import { etagMatches } from '../http/conditional.js';
+import { etagMatches, md5Etag } from '../http/conditional.js';
 import type { RequestContext } from '../http/context.js';
 import { methodNotAllowed } from '../http/method.js';
 import { sendNotModified } from '../http/respond.js';
@@ -29,7 +28,7 @@ async function showEtag(ctx: RequestContext, target: DbTarget, ddoc: string, doc
   const ddocRev = (await target.db.get(`_design/${ddoc}`))._rev;
   const docRev = docId === undefined ? null : await revisionOf(target, docId);
   const parts = [ddocRev, docRev, ctx.req.headers.accept ?? null, ctx.user.name, ctx.user.roles];
-  return `"${createHash('md5').update(JSON.stringify(parts)).digest('hex')}"`;
+  return md5Etag(JSON.stringify(parts));
 }
 
 /** `/{db}/_design/{ddoc}/_show/{name}[/{docid...}]`, any method; 304 when `If-None-Match` still holds. */

@@ -1,5 +1,5 @@
 import { BadRequestError, NotFoundError, type ViewQueryOptions, type ViewResponse } from '@settee/core';
-import { isObject, readJsonTyped } from '../http/body.js';
+import { isObject, readJsonObject, readJsonTyped } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { sendText } from '../http/respond.js';
@@ -50,8 +50,7 @@ export async function viewRoute(ctx: RequestContext, target: DbTarget, ddoc: str
   }
   if (isRead(ctx)) return answer(ctx, target, ddoc, view, viewOptionsFromQuery(ctx.rawQuery));
   if (ctx.method !== 'POST') throw methodNotAllowed('GET,POST,HEAD');
-  const body = await readJsonTyped(ctx);
-  if (!isObject(body)) throw new BadRequestError('Request body must be a JSON object');
+  const body = await readJsonObject(ctx);
   const { keys, queries } = body;
   if (queries !== undefined && keys !== undefined) throw new BadRequestError('`keys` and `queries` are mutually exclusive');
   if (queries !== undefined) return multiQuery(ctx, target, ddoc, view, queries);

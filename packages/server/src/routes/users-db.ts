@@ -19,7 +19,7 @@ import {
   usersDbWriter,
 } from '../auth/users-access.js';
 import { currentDoc, prepareUserDoc } from '../auth/users.js';
-import { isObject, readJsonTyped } from '../http/body.js';
+import { isObject, readJsonObject, readJsonTyped } from '../http/body.js';
 import { refuseAllOrNothing } from './all-or-nothing.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
@@ -157,8 +157,7 @@ function refusal(doc: unknown, error: SetteeError): BulkWriteResult {
  */
 export async function usersBulkDocs(ctx: RequestContext, target: DbTarget): Promise<void> {
   if (ctx.method !== 'POST') throw methodNotAllowed('POST');
-  const body = await readJsonTyped(ctx);
-  if (!isObject(body)) throw new BadRequestError('Request body must be a JSON object');
+  const body = await readJsonObject(ctx);
   const docs = body['docs'];
   if (docs === undefined) throw new BadRequestError('POST body must include `docs` parameter.');
   if (!Array.isArray(docs) || body['all_or_nothing'] === true) return passThrough(ctx, target, body);
