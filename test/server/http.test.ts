@@ -545,23 +545,27 @@ describe('changes feeds', () => {
     expect([bad.status, ((await bad.json()) as { error: string }).error]).toStrictEqual([400, 'bad_request']);
   });
 
-  it('continuous: follows new writes and sends heartbeats while idle, ends at timeout', async () => {
-    const res = await request(server, '/feed/_changes?feed=continuous&since=now&heartbeat=20&timeout=400');
-    const reader = res.body?.getReader();
-    if (reader === undefined) throw new Error('no body');
-    const decoder = new TextDecoder();
-    let text = '';
-    await request(server, '/feed/later', { method: 'PUT', json: { v: 1 } });
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value);
-    }
+  it('continuous with a heartbeat: follows new writes, sends newlines while idle, and outlives its timeout', async () => {
+    const controller = new AbortController();
+    const res = await request(server, '/feed/_changes?feed=continuous&since=now&heartbeat=20&timeout=100', { signal: controller.signal });
+    const read = readUntil(res, (text) => text.includes('"id":"later"'));
+    // Well past the timeout: with a heartbeat CouchDB ignores it (couch_changes get_changes_timeout).
+    await sleep(300);
+    await (await request(server, '/feed/later', { method: 'PUT', json: { v: 1 } })).arrayBuffer();
+    const text = await read;
+    controller.abort();
     const lines = text.split('\n');
     expect(lines.filter((line) => line.includes('"id":"later"'))).toHaveLength(1);
-    // Heartbeats are empty lines between the objects.
-    expect(lines.filter((line) => line === '').length).toBeGreaterThan(1);
-    expect(lines.some((line) => line.startsWith('{"last_seq"'))).toBe(true);
+    // Heartbeats are empty lines before the change; the feed never closed.
+    expect(lines.indexOf(lines.find((line) => line.includes('"id":"later"')) ?? '')).toBeGreaterThan(3);
+    expect(text).not.toContain('"last_seq"');
+  });
+
+  it('continuous without a heartbeat ends after its timeout with last_seq', async () => {
+    const res = await request(server, '/feed/_changes?feed=continuous&since=now&timeout=50');
+    const lines = (await res.text()).split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(1);
+    expect(Object.keys(JSON.parse(lines[0] ?? '{}') as object)).toStrictEqual(['last_seq', 'pending']);
   });
 
   it('eventsource: data/id events with JSON seq ids, heartbeat events, text/event-stream', async () => {
@@ -581,6 +585,25 @@ describe('changes feeds', () => {
     const body = (await res.json()) as { results: unknown[]; pending: number };
     expect(body.results).toStrictEqual([]);
     expect(body.pending).toBe(0);
+  });
+
+  it('longpoll with a heartbeat sends newlines until the first change, whatever its timeout, and stays valid JSON', async () => {
+    const res = await request(server, '/feed/_changes?feed=longpoll&since=now&heartbeat=20&timeout=50');
+    const text = readUntil(res, () => false);
+    await sleep(250);
+    await (await request(server, '/feed/polled', { method: 'PUT', json: { v: 1 } })).arrayBuffer();
+    const body = await text;
+    expect(body.startsWith('{"results":[\n\n\n')).toBe(true);
+    const answer = JSON.parse(body) as { results: Array<{ id: string }>; last_seq: unknown; pending: number };
+    expect(answer.results.map((row) => row.id)).toStrictEqual(['polled']);
+    expect(answer.last_seq).toStrictEqual((answer.results[0] as { seq?: unknown }).seq);
+    expect(answer.pending).toBe(0);
+  });
+
+  it('longpoll with a heartbeat and changes at hand answers at once, as a plain longpoll', async () => {
+    const res = await request(server, '/feed/_changes?feed=longpoll&since=0&limit=1&heartbeat=20');
+    expect(res.headers.get('content-length')).not.toBeNull();
+    expect(((await res.json()) as { results: unknown[] }).results).toHaveLength(1);
   });
 
   it('an unknown feed is a 400 before anything streams', async () => {
@@ -664,3 +687,19 @@ describe('limits and failures', () => {
 });
 
 const ADMIN_PASSWORD_FOR_LEAK_CHECK = 'test-admin-pw';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The body read so far once `enough` says so, or the whole body when the server ends it first. */
+async function readUntil(res: Response, enough: (text: string) => boolean): Promise<string> {
+  const reader = res.body?.getReader();
+  if (reader === undefined) throw new Error('no body');
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!enough(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  return text;
+}

@@ -7,6 +7,7 @@ import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery, type QueryOptions } from '../http/query.js';
 import { sendNotModified, sendText } from '../http/respond.js';
 import { DEFAULT_WAIT, streamFeed } from '../http/stream-feed.js';
+import { longpollChanges, type RenderRow } from './changes-longpoll.js';
 import type { DbTarget } from './db-target.js';
 
 type Feed = 'normal' | 'longpoll' | 'continuous' | 'eventsource';
@@ -96,13 +97,14 @@ export async function changesRoute(ctx: RequestContext, target: DbTarget): Promi
   if (feed === 'eventsource' && typeof lastEventId === 'string') options['since'] = lastEventId;
   const seqOf = seqInterval(options);
   delete options['seq_interval'];
-  if (feed === 'normal' || feed === 'longpoll') {
+  const render: RenderRow = (row, index) => (seqOf === undefined ? row : { ...row, seq: seqOf(row, index) });
+  if (feed === 'longpoll') {
+    await longpollChanges(ctx, target, options as ChangesOptions, heartbeat, render);
+    return;
+  }
+  if (feed === 'normal') {
     const answer = await target.db.changes({ ...options, feed } as ChangesOptions);
-    const text = `${JSON.stringify(seqOf === undefined ? answer : { ...answer, results: answer.results.map((row, i) => ({ ...row, seq: seqOf(row, i) })) })}\n`;
-    if (feed === 'longpoll') {
-      sendText(ctx, 200, text);
-      return;
-    }
+    const text = `${JSON.stringify(seqOf === undefined ? answer : { ...answer, results: answer.results.map(render) })}\n`;
     // A normal feed carries an ETag, and answers a matching If-None-Match with 304 (chttpd_db etag_respond).
     const etag = md5Etag(text);
     if (etagMatches(ctx, etag)) {
@@ -112,7 +114,7 @@ export async function changesRoute(ctx: RequestContext, target: DbTarget): Promi
     sendText(ctx, 200, text, { ETag: etag });
     return;
   }
-  await streamChanges(ctx, target, options, feed, heartbeat, seqOf);
+  await streamChanges(ctx, target, options, feed, heartbeat, render);
 }
 
 /**
@@ -126,10 +128,12 @@ async function streamChanges(
   options: QueryOptions,
   feed: Feed,
   heartbeat: number | undefined,
-  seqOf: ((row: ChangesRow, index: number) => Seq | null) | undefined,
+  render: RenderRow,
 ): Promise<void> {
   const { feed: _feed, heartbeat: _h, timeout: rawTimeout, limit: rawLimit, descending: _d, ...live } = options;
-  const timeout = typeof rawTimeout === 'number' ? rawTimeout : heartbeat === undefined ? DEFAULT_WAIT : undefined;
+  // With a heartbeat the feed stays open whatever `timeout` says; without one it ends after `timeout` without a
+  // change, at most CouchDB's default minute (couch_changes get_changes_timeout).
+  const timeout = heartbeat !== undefined ? undefined : Math.min(typeof rawTimeout === 'number' ? rawTimeout : DEFAULT_WAIT, DEFAULT_WAIT);
   const limit = typeof rawLimit === 'number' ? rawLimit : undefined;
   // Resolve 'now' and validate the options before the 200 goes out, so that errors are proper error answers. With
   // no row read, its last_seq is where the feed starts, in the engine's seq format.
@@ -151,7 +155,7 @@ async function streamChanges(
     limit,
     timeout,
     heartbeat,
-    render: (row, index) => JSON.stringify(seqOf === undefined ? row : { ...row, seq: seqOf(row, index) }),
+    render: (row, index) => JSON.stringify(render(row, index)),
     // CouchDB closes a continuous feed with `last_seq` and the count of changes still pending after it.
     closing: async (last) => {
       if (eventsource) return undefined;
