@@ -243,6 +243,17 @@ describe.each(backends)('databases [$name]', (backend) => {
       expect(await db.getRevsLimit()).toBe(5);
     });
 
+    it('defaults _purged_infos_limit to 1000, stores a new one and refuses one that is not a positive integer', async () => {
+      const db = await h.createDb('purgedlimit');
+      expect(await db.getPurgedInfosLimit()).toBe(1000);
+      expect(await db.putPurgedInfosLimit(20)).toStrictEqual({ ok: true });
+      expect(await db.getPurgedInfosLimit()).toBe(20);
+      for (const bad of [0, -1, 1.5, '5' as unknown as number]) {
+        await expectCouchError(db.putPurgedInfosLimit(bad), BadRequestError, 400, 'bad_request', '`purge_infos_limit` must be positive integer');
+      }
+      expect(await db.getPurgedInfosLimit()).toBe(20);
+    });
+
     it('stores and returns the _security object', async () => {
       const db = await h.createDb('security');
       const security = { admins: { names: ['ana'], roles: [] }, members: { names: [], roles: ['team'] } };

@@ -284,8 +284,9 @@ const POUCHDB_SERVER = {
     ],
   },
   'no-revs-limit': {
-    differs: "_revs_limit is not implemented (404), and a bare JSON number body is refused as invalid_json",
+    differs: "_revs_limit and _purged_infos_limit are not implemented (404), and a bare JSON number body is refused as invalid_json",
     tests: [
+      "databases: defaults _purged_infos_limit to 1000, stores a new one and refuses one that is not a positive integer",
       "revisions: keeps only revs_limit revisions of history once the document is written again",
       "revisions: a lowered revs_limit cuts _revisions on every read before the document is written again",
     ],

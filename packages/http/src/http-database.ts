@@ -361,6 +361,19 @@ export class HttpDatabase implements DatabaseAdapter {
     });
   }
 
+  getPurgedInfosLimit(call?: CallOptions): Promise<number> {
+    return this.client.json({ method: 'GET', path: joinPath(this.#path, '_purged_infos_limit'), ...callSpec(call) });
+  }
+
+  putPurgedInfosLimit(limit: number, call?: CallOptions): Promise<OkResponse> {
+    return this.client.json({
+      method: 'PUT',
+      path: joinPath(this.#path, '_purged_infos_limit'),
+      json: limit,
+      ...callSpec(call),
+    });
+  }
+
   compact(call?: CallOptions): Promise<OkResponse> {
     // CouchDB refuses _compact without a JSON content type (415), even though it reads no body.
     return this.client.json({

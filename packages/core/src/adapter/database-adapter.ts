@@ -179,6 +179,12 @@ export interface DatabaseAdapter {
   /** Sets `_revs_limit`; older history is stemmed on the next write of each document. */
   putRevsLimit(limit: number): Promise<OkResponse>;
 
+  /** How many purge requests the database remembers for replication (CouchDB's `_purged_infos_limit`, default 1000). */
+  getPurgedInfosLimit(): Promise<number>;
+
+  /** Sets `_purged_infos_limit`: a positive integer, else `BadRequestError` `bad_request`. */
+  putPurgedInfosLimit(limit: number): Promise<OkResponse>;
+
   /** Compacts storage: bodies of non-leaf revisions are dropped. Resolves once accepted. */
   compact(): Promise<OkResponse>;
 

@@ -2,9 +2,9 @@ import type { KeyRange, Storage } from '../storage/storage.js';
 import { SPACE } from './records.js';
 
 /**
- * Counters and settings of one database, kept in memory. Only settings (`revsLimit`, `purgeSeq`, `createdAt`) and
- * a floor for `updateSeq` are persisted, when they change; the counters are derived from the data when the database
- * opens, so an ordinary commit writes no extra row (a page less per commit on SQLite).
+ * Counters and settings of one database, kept in memory. Only settings (`revsLimit`, `purgedInfosLimit`,
+ * `purgeSeq`, `createdAt`) and a floor for `updateSeq` are persisted, when they change; the counters are derived from
+ * the data when the database opens, so an ordinary commit writes no extra row (a page less per commit on SQLite).
  */
 export interface DbMeta {
   updateSeq: number;
@@ -14,6 +14,8 @@ export interface DbMeta {
   /** Bytes of the winning bodies (CouchDB's `sizes.external`, approximately); computed on first use. */
   externalSize: number | undefined;
   revsLimit: number;
+  /** CouchDB's `_purged_infos_limit`: how many purge requests a database remembers (for replication). */
+  purgedInfosLimit: number;
   createdAt: number;
 }
 
@@ -33,12 +35,16 @@ export interface DbContext {
 const META_KEY = 'state';
 
 /** The persisted part of `DbMeta`. */
-type StoredMeta = Pick<DbMeta, 'updateSeq' | 'purgeSeq' | 'revsLimit' | 'createdAt'>;
+type StoredMeta = Pick<DbMeta, 'updateSeq' | 'purgeSeq' | 'revsLimit' | 'createdAt'> & Partial<Pick<DbMeta, 'purgedInfosLimit'>>;
+
+/** CouchDB's default `_revs_limit` and `_purged_infos_limit`. */
+const DEFAULT_REVS_LIMIT = 1000;
+const DEFAULT_PURGED_INFOS_LIMIT = 1000;
 
 /** Reads the settings and derives the counters from the data: the last seq, and the live and deleted counts. */
 export function loadMeta(storage: Storage): DbMeta {
   const text = storage.get(SPACE.meta, META_KEY);
-  const stored: StoredMeta = text ? (JSON.parse(text) as StoredMeta) : { updateSeq: 0, purgeSeq: 0, revsLimit: 1000, createdAt: Date.now() };
+  const stored: StoredMeta = text ? (JSON.parse(text) as StoredMeta) : { updateSeq: 0, purgeSeq: 0, revsLimit: DEFAULT_REVS_LIMIT, createdAt: Date.now() };
   const [last] = storage.range(SPACE.seqs, { reverse: true, limit: 1 });
   return copyMeta({
     updateSeq: Math.max(stored.updateSeq, last ? Number(last[0]) : 0),
@@ -47,6 +53,8 @@ export function loadMeta(storage: Storage): DbMeta {
     delCount: storage.count(SPACE.tombs),
     externalSize: undefined,
     revsLimit: stored.revsLimit,
+    // Files written before the setting existed have the default.
+    purgedInfosLimit: stored.purgedInfosLimit ?? DEFAULT_PURGED_INFOS_LIMIT,
     createdAt: stored.createdAt,
   });
 }
@@ -65,13 +73,20 @@ export function copyMeta(meta: DbMeta): DbMeta {
     delCount: meta.delCount,
     externalSize: meta.externalSize,
     revsLimit: meta.revsLimit,
+    purgedInfosLimit: meta.purgedInfosLimit,
     createdAt: meta.createdAt,
   };
 }
 
 /** The op that persists the settings (and the current seq as a floor: purge can remove the newest seq entry). */
 export function metaOp(meta: DbMeta): { type: 'put'; space: string; key: string; value: string } {
-  const stored: StoredMeta = { updateSeq: meta.updateSeq, purgeSeq: meta.purgeSeq, revsLimit: meta.revsLimit, createdAt: meta.createdAt };
+  const stored: StoredMeta = {
+    updateSeq: meta.updateSeq,
+    purgeSeq: meta.purgeSeq,
+    revsLimit: meta.revsLimit,
+    purgedInfosLimit: meta.purgedInfosLimit,
+    createdAt: meta.createdAt,
+  };
   return { type: 'put', space: SPACE.meta, key: META_KEY, value: JSON.stringify(stored) };
 }
 

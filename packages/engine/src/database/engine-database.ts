@@ -336,6 +336,21 @@ export class EngineDatabase implements DatabaseAdapter {
     return { ok: true };
   }
 
+  async getPurgedInfosLimit(): Promise<number> {
+    return this.ctx.meta.purgedInfosLimit;
+  }
+
+  async putPurgedInfosLimit(limit: number): Promise<OkResponse> {
+    const ctx = this.ctx;
+    // CouchDB's check and reason (chttpd_db), so the engine and a server answer alike.
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new BadRequestError('`purge_infos_limit` must be positive integer');
+    const meta = copyMeta(ctx.meta);
+    meta.purgedInfosLimit = limit;
+    ctx.storage.write([metaOp(meta)]);
+    ctx.meta = meta;
+    return { ok: true };
+  }
+
   async compact(): Promise<OkResponse> {
     compactDatabase(this.ctx);
     return { ok: true };

@@ -12,7 +12,7 @@ describe('reopening a SQLite database', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('keeps update_seq, counts, sizes, revs_limit and purge_seq', async () => {
+  it('keeps update_seq, counts, sizes, revs_limit, purged_infos_limit and purge_seq', async () => {
     const first = createEngine({ storage: 'sqlite', dir });
     await first.createDb('db');
     const db = first.db('db');
@@ -21,6 +21,7 @@ describe('reopening a SQLite database', () => {
     await db.remove('b', b.rev);
     await db.put({ _id: '_local/x', v: 1 });
     await db.putRevsLimit(7);
+    await db.putPurgedInfosLimit(30);
     const c = written[2] as { rev: string };
     await db.purge({ c: [c.rev] });
     const before = await db.info();
@@ -33,6 +34,7 @@ describe('reopening a SQLite database', () => {
     expect(after.doc_count).toBe(1);
     expect(after.doc_del_count).toBe(1);
     expect(await second.db('db').getRevsLimit()).toBe(7);
+    expect(await second.db('db').getPurgedInfosLimit()).toBe(30);
     const next = await second.db('db').put({ _id: 'd', v: 4 });
     expect(next.ok).toBe(true);
     expect(Number((await second.db('db').info()).update_seq)).toBe(Number(before.update_seq) + 1);

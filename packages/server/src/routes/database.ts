@@ -118,6 +118,10 @@ export async function databaseRoute(ctx: RequestContext): Promise<void> {
       return security(ctx, target);
     case '_revs_limit':
       return revsLimit(ctx, target);
+    case '_purged_infos_limit':
+      // Other methods fall through to the document of that name, as in chttpd_db.
+      if (rest.length === 0 && (isRead(ctx) || ctx.method === 'PUT')) return purgedInfosLimit(ctx, target);
+      return rest.length === 0 ? documentRoute(ctx, target, second) : attachmentRoute(ctx, target, second, rest.join('/'));
     case '_compact':
     case '_view_cleanup':
       return compact(ctx, target, second);
@@ -281,6 +285,17 @@ async function revsLimit(ctx: RequestContext, target: DbTarget): Promise<void> {
   requireDbAdmin(target.role);
   const body = await readJson(ctx);
   sendJson(ctx, 200, await target.db.putRevsLimit(body as number));
+}
+
+/** `GET|PUT /db/_purged_infos_limit`: a PUT must be a positive integer (the engine checks it with CouchDB's reason). */
+async function purgedInfosLimit(ctx: RequestContext, target: DbTarget): Promise<void> {
+  if (isRead(ctx)) {
+    sendJson(ctx, 200, await target.db.getPurgedInfosLimit());
+    return;
+  }
+  requireDbAdmin(target.role);
+  const body = await readJson(ctx);
+  sendJson(ctx, 200, await target.db.putPurgedInfosLimit(body as number));
 }
 
 /** `POST /db/_compact` (202) and `_view_cleanup`; both demand a JSON Content-Type like CouchDB. */
