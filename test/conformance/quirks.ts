@@ -289,6 +289,7 @@ const POUCHDB_SERVER = {
       "databases: defaults _purged_infos_limit to 1000, stores a new one and refuses one that is not a positive integer",
       "revisions: keeps only revs_limit revisions of history once the document is written again",
       "revisions: a lowered revs_limit cuts _revisions on every read before the document is written again",
+      "revisions: compaction stems every document to a lowered revs_limit (couch_bt_engine_compactor)",
     ],
   },
   'view-query-checks': {
@@ -348,9 +349,24 @@ const POUCHDB_SERVER = {
       'view-options: update=false answers from the index as it is: empty before the first build, stale after writes',
     ],
   },
+  'include-docs-ignores-emitted-rev': {
+    differs: 'include_docs follows an emitted {_id} but ignores an emitted {_rev}: the row gets the winning revision',
+    tests: ['view-client-cases: include_docs reads the revision an emitted {_rev} names, and null for a missing {_id}'],
+  },
+  'no-reduce-limit': {
+    differs: 'a JS reduce may grow without bound: no reduce_overflow_error row, the oversized value is answered',
+    tests: ['view-client-cases: answers a reduce that does not shrink with a reduce_overflow_error row (HTTP 200)'],
+  },
   'no-design-doc-checks': {
     differs: 'design documents are stored as given: no invalid_design_doc or compilation_error for broken views',
     tests: [
+      'view-client-cases: refuses a design document with a view that is not an object (couch_mrview:validate_ddoc_fields)',
+      'view-client-cases: refuses a design document with views.lib that is not an object (couch_mrview:validate_ddoc_fields)',
+      'view-client-cases: refuses a design document with a show that is neither a string nor an object (couch_mrview:validate_ddoc_fields)',
+      'view-client-cases: refuses a design document with an update handler that is an array (couch_mrview:validate_ddoc_fields)',
+      'view-client-cases: refuses a design document with a filter that is a number (couch_mrview:validate_ddoc_fields)',
+      'view-client-cases: refuses a design document with rewrites that are an object (couch_mrview:validate_ddoc_fields)',
+      'view-client-cases: refuses a design document with a validate_doc_update that is not a string (couch_mrview:validate_ddoc_fields)',
       'views: PUT a design doc with reduce "_bogus": invalid builtin reduce',
       'views: PUT a design doc with a map that does not compile',
       'views: PUT a design doc with a reduce that does not compile',

@@ -1,7 +1,7 @@
 // Revision trees: histories, conflicts, open_revs, latest and the winner rule, after
 // shared/couchdb-reference/documents.json (steps 33-56).
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '@settee/core';
+import { BadRequestError, type DatabaseAdapter } from '@settee/core';
 import { backends } from './backends.js';
 import { expectCouchError } from './expect-couch-error.js';
 import { useBackend } from './harness.js';
@@ -297,5 +297,26 @@ describe.each(backends)('revisions [$name]', (backend) => {
       const [result] = (await db.bulkGet([{ id: 'doc1' }], { revs: true })).results;
       expect(result?.docs).toStrictEqual([{ ok: { _id: 'doc1', _rev: DOC1.r6, title: 'reborn', _revisions: cut } }]);
     });
+
+    it('compaction stems every document to a lowered revs_limit (couch_bt_engine_compactor)', async () => {
+      const db = await h.createDb('stemcompact');
+      await writeDoc1History(db);
+      expect(await db.putRevsLimit(2)).toStrictEqual({ ok: true });
+      // Not written again: the whole history is still known.
+      expect(await db.revsDiff({ doc1: [DOC1.r4] })).toStrictEqual({});
+      expect(await db.compact()).toStrictEqual({ ok: true });
+      await compactionDone(db);
+      expect(await db.revsDiff({ doc1: [DOC1.r4, DOC1.r5] })).toStrictEqual({ doc1: { missing: [DOC1.r4] } });
+      // Compaction also drops the bodies of non-leaf revisions: the kept ancestor reads as missing, deleted or not.
+      expect((await db.get('doc1', { revs_info: true }))._revs_info).toStrictEqual([
+        { rev: DOC1.r6, status: 'available' },
+        { rev: DOC1.r5, status: 'missing' },
+      ]);
+    });
   });
 });
+
+/** A server compacts in the background (202): wait until its info says compaction is over. */
+async function compactionDone(db: DatabaseAdapter): Promise<void> {
+  for (let i = 0; i < 100 && (await db.info()).compact_running === true; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+}

@@ -1,10 +1,12 @@
 import { compactTree, sortedLeaves } from '../revs/rev-tree.js';
+import { stemTree } from '../revs/rev-tree-stem.js';
 import type { StorageOp } from '../storage/storage.js';
 import type { DbContext } from './db-context.js';
 import { decodeRecord, decodeRevBody, encodeRecord, revKey, SPACE } from './records.js';
 
 /**
- * Compaction, as CouchDB's: bodies of non-leaf revisions are dropped (their ids stay in the tree as history),
+ * Compaction, as CouchDB's: every tree is stemmed to the database's `revs_limit` (which may have been lowered since
+ * the document was last written), bodies of non-leaf revisions are dropped (their ids stay in the tree as history),
  * as are bodies of revisions stemmed out of the tree, then attachment bytes no stored revision refers to.
  */
 export function compactDatabase(ctx: DbContext): void {
@@ -15,11 +17,13 @@ export function compactDatabase(ctx: DbContext): void {
     for (const [id, text] of ctx.storage.range(space)) {
       const record = decodeRecord(id, text);
       for (const att of Object.values(record.winnerBody.atts ?? {})) referenced.add(att.digest);
+      // Stemming keeps every leaf, so the winner and the record's place stay as they are.
+      const { changed: stemmed } = stemTree(record.tree, ctx.meta.revsLimit);
       const { dropped } = compactTree(record.tree);
       for (const leaf of sortedLeaves(record.tree)) {
         if (leaf.rev !== record.winner && leaf.available) keep.add(revKey(id, leaf.rev));
       }
-      if (dropped.length > 0) ops.push({ type: 'put', space, key: id, value: encodeRecord(record) });
+      if (stemmed || dropped.length > 0) ops.push({ type: 'put', space, key: id, value: encodeRecord(record) });
     }
   }
   for (const [key, text] of ctx.storage.range(SPACE.revs)) {
