@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_VERSION } from '@settee/server';
 import { request, startServer } from './start.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -117,7 +118,16 @@ describe('server endpoints', () => {
   });
 });
 
-describe('request ids', () => {
+describe('request ids and the Server header', () => {
+  it('names CouchDB\'s version first in the Server header of every answer, errors included', async () => {
+    const welcome = await request(server, '/');
+    const { version } = (await welcome.json()) as { version: string };
+    expect(welcome.headers.get('server')).toBe(`CouchDB/${version} (Settee/${SERVER_VERSION})`);
+    const missing = await request(server, '/nothere');
+    expect(missing.headers.get('server')).toBe(welcome.headers.get('server'));
+    await missing.arrayBuffer();
+  });
+
   it('tags every answer with X-Couch-Request-ID, the client\'s own when it sent one', async () => {
     const plain = await request(server, '/');
     expect(plain.headers.get('x-couch-request-id')).toMatch(/^[0-9a-f]{10}$/);

@@ -15,6 +15,7 @@ import { trackRequest } from './http/request-stats.js';
 import { createAdminOnlyDb } from './auth/security.js';
 import { PERMANENT_SYSTEM_DBS, SYSTEM_DBS, type ServerState } from './server-state.js';
 import { ReplicationScheduler, guardReplicatorDb } from './replication/index.js';
+import { SERVER_VERSION } from './version.js';
 
 const DEFAULT_MAX_BODY = 64 * 1024 * 1024;
 
@@ -83,6 +84,7 @@ export async function createServer(options: ServerOptions): Promise<SetteeServer
     lockout: new Lockout(),
     feeds: new Set(),
     startTime: String(Date.now() * 1000),
+    serverHeader: `CouchDB/${(await engine.info()).version} (Settee/${SERVER_VERSION})`,
     replication: new ReplicationScheduler(engine, replicatorDb, log),
   };
   await ensureSystemDbs(engine);
@@ -125,6 +127,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
   const requestId = req.headers['x-couch-request-id'];
   const given = typeof requestId === 'string' && /^[\x21-\x7e]{1,64}$/.test(requestId) ? requestId : undefined;
   res.setHeader('X-Couch-Request-ID', given ?? randomBytes(5).toString('hex'));
+  res.setHeader('Server', state.serverHeader);
   if (applyCors(state.cors, req, res)) return;
   const { segments, rawQuery } = splitUrl(req.url ?? '/');
   const ctx: RequestContext = {

@@ -33,6 +33,8 @@ export interface ServerState {
   readonly feeds: Set<() => void>;
   /** When this server started (CouchDB's `instance_start_time` of `_ensure_full_commit`). */
   readonly startTime: string;
+  /** The `Server` header of every answer: CouchDB's product token first, for clients that sniff it. */
+  readonly serverHeader: string;
   /** Server-side replications: `_replicate`, `_replicator` documents, `_scheduler`. */
   readonly replication: ReplicationScheduler;
 }
