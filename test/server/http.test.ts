@@ -213,6 +213,34 @@ describe('documents', () => {
     expect([list.status, await list.json()]).toStrictEqual([400, { error: 'bad_request', reason: 'Request body must be a JSON object' }]);
   });
 
+  it('_bulk_get answers multipart to a client that asks for it and not for JSON, attachments as parts', async () => {
+    await (await request(server, '/db/bgplain', { method: 'PUT', json: { v: 1 } })).arrayBuffer();
+    const withAtt = { v: 2, _attachments: { 't.bin': { content_type: 'application/octet-stream', data: Buffer.from('hello').toString('base64') } } };
+    await (await request(server, '/db/bgatt', { method: 'PUT', json: withAtt })).arrayBuffer();
+    const docs = [{ id: 'bgplain' }, { id: 'bgatt' }, { id: 'bgnone' }];
+    const res = await request(server, '/db/_bulk_get', { method: 'POST', json: { docs }, headers: { accept: 'multipart/mixed' } });
+    const boundary = /^multipart\/mixed; boundary="([^"]+)"$/.exec(res.headers.get('content-type') ?? '')?.[1] ?? '';
+    expect(boundary).not.toBe('');
+    const text = Buffer.from(await res.arrayBuffer()).toString('latin1');
+    const parts = text.split(`\r\n--${boundary}`).slice(1);
+    expect(parts.pop()).toBe('--\r\n');
+    expect(parts).toHaveLength(3);
+    const [plain, attached, missing] = parts.map((part) => part.slice(2));
+    expect(plain).toMatch(/^Content-Type: application\/json\r\n\r\n\{"_id":"bgplain","_rev":"1-[0-9a-f]{32}","v":1\}$/);
+    // The revision with an attachment is a multipart/related part: its JSON with a follows stub, then the bytes.
+    expect(attached).toMatch(/^X-Doc-Id: bgatt\r\nX-Rev-Id: 1-[0-9a-f]{32}\r\nContent-Type: multipart\/related; boundary="[^"]+"\r\n\r\n/);
+    expect(attached).toContain('"follows":true');
+    expect(attached).toContain('\r\n\r\nhello\r\n');
+    expect(missing?.startsWith('Content-Type: application/json; error="true"\r\n\r\n')).toBe(true);
+    expect(JSON.parse(missing?.split('\r\n\r\n')[1] ?? '')).toMatchObject({ id: 'bgnone', error: 'not_found', reason: 'missing' });
+    // Accept with JSON (or */*) keeps the JSON answer.
+    for (const accept of ['application/json, multipart/mixed', '*/*']) {
+      const json = await request(server, '/db/_bulk_get', { method: 'POST', json: { docs }, headers: { accept } });
+      expect(json.headers.get('content-type')).toBe('application/json');
+      expect(((await json.json()) as { results: unknown[] }).results).toHaveLength(3);
+    }
+  });
+
   it('If-None-Match matches weak and listed ETags; If-Match must agree with ?rev', async () => {
     const put = await request(server, '/db/conditional', { method: 'PUT', json: { v: 1 } });
     const { rev } = (await put.json()) as { rev: string };

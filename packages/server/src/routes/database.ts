@@ -15,10 +15,12 @@ import {
 import { assertPartitionedOption } from '@settee/engine';
 import { createAdminOnlyDb, dbRole, requireDbAdmin, requireServerAdmin } from '../auth/security.js';
 import { isObject, readJson, readJsonObject, readJsonTyped } from '../http/body.js';
+import { bulkGetMultipart, bulkGetMultipartType, wantsMultipartBulkGet } from '../http/bulk-get-multipart.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery } from '../http/query.js';
-import { sendJson } from '../http/respond.js';
+import { newBoundary } from '../http/multipart.js';
+import { sendBytes, sendJson } from '../http/respond.js';
 import { engineDbName, PERMANENT_SYSTEM_DBS, USERS_DB } from '../server-state.js';
 import { refuseAllOrNothing } from './all-or-nothing.js';
 import { attachmentRoute } from './attachments.js';
@@ -241,7 +243,15 @@ async function bulkGet(ctx: RequestContext, target: DbTarget): Promise<void> {
     if (query[name] !== undefined) throw new BadRequestError(`"${name}" query parameter is not acceptable`);
   }
   const body = await readJsonObject(ctx);
-  sendJson(ctx, 200, await target.db.bulkGet(body['docs'] as BulkGetRequest[], query as BulkGetOptions));
+  const docs = body['docs'] as BulkGetRequest[];
+  if (!wantsMultipartBulkGet(ctx)) {
+    sendJson(ctx, 200, await target.db.bulkGet(docs, query as BulkGetOptions));
+    return;
+  }
+  // A multipart answer always carries the attachments, as parts of their revision (chttpd_db).
+  const answer = await target.db.bulkGet(docs, { ...(query as BulkGetOptions), attachments: true, att_encoding_info: true });
+  const boundary = newBoundary();
+  sendBytes(ctx, 200, bulkGetMultipart(answer, boundary), { 'Content-Type': `${bulkGetMultipartType(ctx)}; boundary="${boundary}"` });
 }
 
 /** `POST /db/_revs_diff`, and the older `_missing_revs` built on it. */
