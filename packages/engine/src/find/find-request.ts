@@ -94,13 +94,18 @@ function boolean(value: JsonValue | undefined, fallback: boolean): boolean {
   throw new BadRequestError(`Invalid boolean value: ${formatErlangTerm(value)}`, { error: 'invalid_boolean' });
 }
 
-/** mango_opts:validate_use_index: a name split on "/" (a leading `_design` dropped), or a list of one or two names. */
+/**
+ * mango_opts:validate_use_index: a string cut at its first "/" only (Erlang's `binary:split/2`), where a `_design`
+ * first part is dropped: so `"ddoc/name"` names an index but `"_design/ddoc/name"` names the design document
+ * `ddoc/name`, and `"a/b/c"` the index `b/c` of `a`. Or a list of one or two names.
+ */
 function parseUseIndex(value: JsonValue | undefined): string[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') {
-    const parts = value.split('/');
-    if (parts[0] === '_design') parts.shift();
-    if (parts.length === 1 || parts.length === 2) return parts;
+    const slash = value.indexOf('/');
+    if (slash < 0) return [value];
+    const [first, rest] = [value.slice(0, slash), value.slice(slash + 1)];
+    return first === '_design' ? [rest] : [first, rest];
   } else if (Array.isArray(value) && value.length <= 2 && value.every((part) => typeof part === 'string')) {
     return value as string[];
   }

@@ -30,6 +30,10 @@ describe('parseIndexRequest (POST _index)', () => {
     [{ index: { fields: ['a'] }, type: 'bogus' }, [400, 'invalid_index', 'Invalid type for index: bogus']],
     [{ index: { fields: ['a'] }, type: 'text' }, [503, 'required index service unavailable', 'text']],
     [{ index: { fields: ['a'] }, type: 3 }, [400, 'invalid_string', 'Invalid string: 3']],
+    // CouchDB 3.3+ (apache/couchdb#3990): an empty name or ddoc is refused before the index is built.
+    [{ index: { fields: ['a'] }, name: '' }, [400, 'invalid_empty_string', 'Index name/ddoc cannot be empty']],
+    [{ index: { fields: ['a'] }, ddoc: '' }, [400, 'invalid_empty_string', 'Index name/ddoc cannot be empty']],
+    [{ index: { fields: ['a'] }, name: '', type: 3 }, [400, 'invalid_string', 'Invalid string: 3']],
     [{ index: { fields: ['a'] }, bogus: 1 }, [400, 'invalid_key', 'Invalid key bogus for this request.']],
     [{ index: { fields: ['a'], extra: 1 } }, [400, 'invalid_key', 'Invalid key extra for this request.']],
     [{ index: { fields: [{ a: 'asc' }, { b: 'desc' }] } }, [400, 'unsupported_mixed_sort', 'Sorts currently only support a single direction for all fields.']],

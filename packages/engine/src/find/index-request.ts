@@ -31,18 +31,19 @@ const KNOWN = ['index', 'type', 'name', 'ddoc', 'w', 'partitioned'] as const;
 
 /**
  * Checks a `POST _index` body like CouchDB (mango_opts, mango_idx:new, mango_idx_view:validate_new), with its
- * errors: `missing_required_key`, `invalid_key`, `invalid_string`, `invalid_index` (type, definition not an
- * object), 503 for `type: "text"` (no text search service), the sort errors of `fields`, selector errors of
- * `partial_filter_selector`. A missing `name` or `ddoc` is CouchDB's: the SHA-1 of the Erlang term of the
- * definition and options, so the same request gets the same generated names as on CouchDB.
+ * errors: `missing_required_key`, `invalid_key`, `invalid_string`, `invalid_empty_string` (an empty `name` or
+ * `ddoc`), `invalid_index` (type, definition not an object), 503 for `type: "text"` (no text search service), the
+ * sort errors of `fields`, selector errors of `partial_filter_selector`. A missing `name` or `ddoc` is CouchDB's:
+ * the SHA-1 of the Erlang term of the definition and options, so the same request gets the same generated names
+ * as on CouchDB.
  */
 export function parseIndexRequest(request: unknown): NewIndex {
   if (!isJsonObject(request)) throw new BadRequestError('Request body must be a JSON object');
   if (request['index'] === undefined) throw missingKey('index');
   const def = request['index'];
   const type = optionalString(request['type']) ?? 'json';
-  const name = optionalString(request['name']);
-  const ddoc = optionalString(request['ddoc']);
+  const name = optionalName(request['name']);
+  const ddoc = optionalName(request['ddoc']);
   const w = request['w'];
   if (w !== undefined && !(typeof w === 'number' && Number.isSafeInteger(w) && w > 0)) {
     throw new BadRequestError(`${formatErlangTerm(w)} is not an integer greater than zero`, { error: 'invalid_pos_integer' });
@@ -64,6 +65,13 @@ export function parseIndexRequest(request: unknown): NewIndex {
     rawDef: def,
     partitioned: partitioned as boolean | undefined,
   };
+}
+
+/** mango_opts:validate_idx_name: a `name` or `ddoc`, when given, is a non-empty string. */
+function optionalName(value: JsonValue | undefined): string | undefined {
+  const name = optionalString(value);
+  if (name === '') throw new BadRequestError('Index name/ddoc cannot be empty', { error: 'invalid_empty_string' });
+  return name;
 }
 
 function optionalString(value: JsonValue | undefined): string | undefined {

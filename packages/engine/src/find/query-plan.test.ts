@@ -73,6 +73,18 @@ describe('planQuery: index choice as mango_cursor_view', () => {
     ]);
   });
 
+  it('reads a use_index string as mango_opts does: cut at its first "/" only, a leading "_design" dropped', () => {
+    const useIndex = (value: string) => parseFindRequest({ selector: {}, use_index: value }).useIndex;
+    expect(useIndex('age')).toEqual(['age']);
+    expect(useIndex('_design/age')).toEqual(['age']);
+    expect(useIndex('age/v')).toEqual(['age', 'v']);
+    // binary:split/2 cuts once: the rest is one name, so these name no index CouchDB has (and are no error).
+    expect(useIndex('_design/age/v')).toEqual(['age/v']);
+    expect(useIndex('a/b/c')).toEqual(['a', 'b/c']);
+    expect(name(plan([age, ageName], { selector: { age: 1, name: 'x' }, use_index: 'age/v' }).index)).toBe('age');
+    expect(name(plan([age, ageName], { selector: { age: 1, name: 'x' }, use_index: '_design/age/v' }).index)).toBe('age-name');
+  });
+
   it('plans an empty range for {"$or": []} and for a field no value can satisfy (on the chosen index)', () => {
     expect(plan([], { selector: { $or: [] } }).ranges).toBe('empty');
     expect(plan([age], { selector: { age: { $gt: 5, $lt: 1 } } }).ranges).toBe('empty');

@@ -1,10 +1,12 @@
 import { NotFoundError, type FindRequest, type IndexDefinition } from '@settee/core';
 import { requireDbAdmin } from '../auth/security.js';
-import { readJsonTyped } from '../http/body.js';
+import { readJsonObject, readJsonTyped } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { sendJson } from '../http/respond.js';
 import type { DbTarget } from './db-target.js';
+import { bulkDeleteIndexes } from './index-bulk-delete.js';
+import { pageOfIndexes } from './index-list-page.js';
 
 /** `POST /db/_find`. */
 export async function findRoute(ctx: RequestContext, target: DbTarget): Promise<void> {
@@ -20,17 +22,24 @@ export async function explainRoute(ctx: RequestContext, target: DbTarget): Promi
   sendJson(ctx, 200, await target.db.explain(request as FindRequest));
 }
 
-/** `GET|POST /db/_index` and `DELETE /db/_index/{ddoc}/json/{name}`. */
+/** `GET|POST /db/_index`, `POST /db/_index/_bulk_delete` and `DELETE /db/_index/{ddoc}/json/{name}`. */
 export async function indexRoute(ctx: RequestContext, target: DbTarget, rest: readonly string[]): Promise<void> {
   if (rest.length === 0) {
     if (isRead(ctx)) {
-      sendJson(ctx, 200, await target.db.getIndexes());
+      sendJson(ctx, 200, pageOfIndexes(await target.db.getIndexes(), ctx.rawQuery));
       return;
     }
-    if (ctx.method !== 'POST') throw methodNotAllowed('GET,HEAD,POST');
+    // CouchDB names the methods as mango_httpd does, without HEAD.
+    if (ctx.method !== 'POST') throw methodNotAllowed('GET,POST');
     requireDbAdmin(target.role);
     const definition = await readJsonTyped(ctx);
     sendJson(ctx, 200, await target.db.createIndex(definition as IndexDefinition));
+    return;
+  }
+  if (rest.length === 1 && rest[0] === '_bulk_delete') {
+    if (ctx.method !== 'POST') throw methodNotAllowed('POST');
+    requireDbAdmin(target.role);
+    sendJson(ctx, 200, await bulkDeleteIndexes(target.db, await readJsonObject(ctx)));
     return;
   }
   if (ctx.method !== 'DELETE') throw methodNotAllowed('DELETE');
