@@ -38,6 +38,9 @@ const CASES: BadCall[] = [
   // Document ids and members.
   badRequest('a number as _id', (db) => db.post(unsafe({ _id: 5 })), 'illegal_docid', 'Document id must be a string'),
   badRequest('an empty _id', (db) => db.post({ _id: '' }), 'illegal_docid', 'Document id must not be empty'),
+  // couch_doc:validate_docid names the bare prefixes.
+  badRequest('a bare _design/ as _id', (db) => db.post({ _id: '_design/' }), 'illegal_docid', 'Illegal document id `_design/`'),
+  badRequest('a bare _local/ as _id', (db) => db.bulkDocs([{ _id: '_local/' }]), 'illegal_docid', 'Illegal document id `_local/`'),
   badRequest(
     'an _id starting with "_"',
     (db) => db.put({ _id: '_foo', a: 1 }),

@@ -219,6 +219,8 @@ const POUCHDB_SERVER = {
       "databases: answers 404 \"Database does not exist.\" for a missing database",
       "documents: put refuses ids starting with \"_\" other than _design/ and _local/",
       "documents: post refuses ids starting with \"_\" other than _design/ and _local/",
+      "bad-input: 'a bare _design/ as _id': 400 'illegal_docid', nothing written",
+      "bad-input: 'a bare _local/ as _id': 400 'illegal_docid', nothing written",
     ],
   },
   'lax-document-validation': {

@@ -21,7 +21,7 @@ export function assertDocId(id: unknown): asserts id is string {
     throw new BadRequestError('Only reserved document ids may start with underscore.', { error: 'illegal_docid' });
   }
   if (id === DESIGN_PREFIX || id === LOCAL_PREFIX) {
-    throw new BadRequestError(`Document id must not be just the prefix ${id}`, { error: 'illegal_docid' });
+    throw new BadRequestError(`Illegal document id \`${id}\``, { error: 'illegal_docid' });
   }
   if (!isWellFormed(id)) {
     throw new BadRequestError('Document id must be valid UTF-8 (it has a lone surrogate)', { error: 'illegal_docid' });
