@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitUrl } from './context.js';
-import { parseQuery } from './query.js';
+import { parseQuery, queryParams } from './query.js';
 
 describe('parseQuery', () => {
   it('types parameters the way CouchDB reads them', () => {
@@ -17,6 +17,11 @@ describe('parseQuery', () => {
 
   it('leaves invalid booleans and integers as text for the engine to refuse', () => {
     expect(parseQuery('include_docs=yes&limit=abc')).toStrictEqual({ include_docs: 'yes', limit: 'abc' });
+  });
+
+  it('splits on ";" as well as "&", as mochiweb does; an encoded %3B stays in its value', () => {
+    expect(parseQuery('limit=2;skip=1&key=%22a%3Bb%22')).toStrictEqual({ limit: 2, skip: 1, key: 'a;b' });
+    expect([...queryParams('filter=d/f;x=1')]).toStrictEqual([['filter', 'd/f'], ['x', '1']]);
   });
 
   it('refuses a JSON parameter that is not JSON like CouchDB', () => {

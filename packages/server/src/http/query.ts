@@ -47,11 +47,19 @@ const ALIASES: Readonly<Record<string, string>> = { start_key: 'startkey', end_k
 /** Query parameters, typed the way CouchDB reads them. */
 export type QueryOptions = Record<string, unknown>;
 
+/**
+ * The raw query's name/value pairs. CouchDB's mochiweb splits a query on `;` as well as `&` (CouchDB's own tests send
+ * `?limit=2;skip=4`); an encoded `%3B` stays part of its value.
+ */
+export function queryParams(raw: string): URLSearchParams {
+  return new URLSearchParams(raw.replaceAll(';', '&'));
+}
+
 /** Parses a raw query string into typed options (`limit=2` → 2, `key="a"` → 'a', `rev=1-x` → '1-x'). */
 export function parseQuery(raw: string): QueryOptions {
   const options: QueryOptions = {};
   if (raw === '') return options;
-  for (const pair of raw.split('&')) {
+  for (const pair of raw.split(/[&;]/)) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const name = decode(eq < 0 ? pair : pair.slice(0, eq));

@@ -4,7 +4,7 @@ import { isObject, parseJson, readBody, requireJsonType } from '../http/body.js'
 import { etagMatches, md5Etag } from '../http/conditional.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
-import { parseQuery, type QueryOptions } from '../http/query.js';
+import { parseQuery, queryParams, type QueryOptions } from '../http/query.js';
 import { sendNotModified, sendText } from '../http/respond.js';
 import { DEFAULT_WAIT, streamFeed } from '../http/stream-feed.js';
 import { longpollChanges, type RenderRow } from './changes-longpoll.js';
@@ -41,7 +41,7 @@ async function feedOptions(ctx: RequestContext): Promise<QueryOptions> {
 
 /** A design-document filter gets every query parameter as text in `req.query`, as CouchDB gives it. */
 function rawQuery(raw: string): Record<string, string> {
-  return Object.fromEntries(new URLSearchParams(raw));
+  return Object.fromEntries(queryParams(raw));
 }
 
 function feedOf(options: QueryOptions): Feed {

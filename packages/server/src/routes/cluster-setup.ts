@@ -4,6 +4,7 @@ import { verifyPassword } from '../auth/pbkdf2.js';
 import { createAdminOnlyDb, requireServerAdmin } from '../auth/security.js';
 import { isObject, readBody, requireJsonType } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
+import { queryParams } from '../http/query.js';
 import { sendJson } from '../http/respond.js';
 import { engineDbName } from '../server-state.js';
 import { methodNotAllowed } from '../http/method.js';
@@ -71,7 +72,7 @@ async function ensureDbs(ctx: RequestContext, dbs: unknown): Promise<'created' |
 
 /** `?ensure_dbs_exist=[...]` (JSON, first occurrence wins), else CouchDB's default list. */
 function ensureDbsQuery(rawQuery: string): unknown {
-  const raw = new URLSearchParams(rawQuery).get('ensure_dbs_exist');
+  const raw = queryParams(rawQuery).get('ensure_dbs_exist');
   if (raw === null) return CLUSTER_SYSTEM_DBS;
   try {
     return JSON.parse(raw) as unknown;

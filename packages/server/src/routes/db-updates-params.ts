@@ -1,4 +1,5 @@
 import { BadRequestError } from '@settee/core';
+import { queryParams } from '../http/query.js';
 import { DEFAULT_WAIT } from '../http/stream-feed.js';
 
 /** The `feed` values `_db_updates` accepts. */
@@ -29,7 +30,7 @@ function nonNegativeInteger(value: string): number {
  * whoever asks); unknown parameters are ignored. A repeated parameter counts by its last value.
  */
 export function parseDbUpdatesQuery(rawQuery: string): Omit<DbUpdatesParams, 'feed'> & { feed: string } {
-  const query = new URLSearchParams(rawQuery);
+  const query = queryParams(rawQuery);
   const last = (name: string): string | undefined => query.getAll(name).at(-1);
   const limitText = last('limit');
   const timeoutText = last('timeout');

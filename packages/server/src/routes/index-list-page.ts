@@ -1,26 +1,20 @@
 import { InternalServerError, type IndexListResponse } from '@settee/core';
+import { queryParams } from '../http/query.js';
 
 /**
  * `GET /db/_index?limit=&skip=`: CouchDB's page of the index list (mango_httpd's list handler). `total_rows` always
  * counts every index; `limit` defaults to all of them and must be at least 1, `skip` must not be negative and past
  * the end gives an empty page. A value that is not an integer, or out of range, is CouchDB's 500
- * invalid_list_index_params. Parameters are split on `&` and `;` as mochiweb does; the first of a repeated one
- * counts, though each is checked.
+ * invalid_list_index_params.
  */
 export function pageOfIndexes(list: IndexListResponse, rawQuery: string): IndexListResponse {
-  let limit: number | undefined;
-  let skip: number | undefined;
-  for (const pair of rawQuery.split(/[&;]/)) {
-    const eq = pair.indexOf('=');
-    const name = decode(eq < 0 ? pair : pair.slice(0, eq));
-    if (name !== 'limit' && name !== 'skip') continue;
-    const value = erlangInteger(decode(eq < 0 ? '' : pair.slice(eq + 1)));
-    if (name === 'limit') limit ??= value;
-    else skip ??= value;
-  }
+  const params = queryParams(rawQuery);
+  // The first of a repeated parameter counts, though each is checked.
+  const limits = params.getAll('limit').map(erlangInteger);
+  const skips = params.getAll('skip').map(erlangInteger);
   const total = list.total_rows;
-  limit ??= total;
-  skip ??= 0;
+  const limit = limits[0] ?? total;
+  const skip = skips[0] ?? 0;
   if (limit < 1 || skip < 0) throw invalidParams();
   const from = Math.min(skip, total);
   return { total_rows: total, indexes: list.indexes.slice(from, from + limit) };
@@ -30,14 +24,6 @@ export function pageOfIndexes(list: IndexListResponse, rawQuery: string): IndexL
 function erlangInteger(text: string): number {
   if (!/^[+-]?\d+$/.test(text)) throw invalidParams();
   return Number(text);
-}
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text.replaceAll('+', ' '));
-  } catch {
-    return text;
-  }
 }
 
 function invalidParams(): InternalServerError {
