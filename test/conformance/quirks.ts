@@ -351,6 +351,27 @@ const POUCHDB_SERVER = {
       'view-options: update=false answers from the index as it is: empty before the first build, stale after writes',
     ],
   },
+  'show-render-differences': {
+    differs:
+      "shows do not follow CouchDB's render.js: a failure for a missing document is 400 bad_request (not 404 not_found), start()/send() are not available (404), an empty show is typed text/html, and provides() takes the first type the Accept header names instead of ranking with mimeparse",
+    tests: [
+      'design-render-cases: a show that fails for a document id naming no document is that document 404',
+      'design-render-cases: a show may use the list API: start() headers, send() chunks before the returned body',
+      'design-render-cases: an empty show answers an empty JSON-typed body (chttpd_external defaults)',
+      'design-render-cases: provides() picks by Accept with mimeparse, registered types answer with the matched type',
+    ],
+  },
+  'list-provides-bad-length': {
+    differs: 'a list function answering through provides() sends a Content-Length that does not match its body (the client fails with HPE_INVALID_CONTENT_LENGTH)',
+    tests: ["design-render-cases: a list gets the provided Content-Type, and start() after getRow() changes nothing"],
+  },
+  'update-handler-differences': {
+    differs: 'update handlers get a dashed req.uuid, and a returned document without _id is refused with 412 missing_id instead of 400 illegal_docid',
+    tests: [
+      "design-render-cases: an update handler's own code wins over 201, also when it saves a document",
+      'design-render-cases: an update handler saves the document as returned: no _id is an empty id, not the URL one',
+    ],
+  },
   'include-docs-ignores-emitted-rev': {
     differs: 'include_docs follows an emitted {_id} but ignores an emitted {_rev}: the row gets the winning revision',
     tests: ['view-client-cases: include_docs reads the revision an emitted {_rev} names, and null for a missing {_id}'],

@@ -1,6 +1,8 @@
 import {
+  BadRequestError,
   isJsonObject,
   MethodNotAllowedError,
+  NotFoundError,
   SetteeError,
   type DbInfo,
   type DesignRequest,
@@ -17,9 +19,9 @@ import { limitRevisions } from '../database/limit-revisions.js';
 import { readDoc } from '../database/read-doc.js';
 import { resolveView, runViewQuery } from '../views/run-view-query.js';
 import { buildRequest, defaultUserCtx } from './design-request.js';
-import { missingFunction, renderError, renderResponse } from './design-response.js';
+import { missingFunction, renderError, renderResponse, thrownCouchError } from './design-response.js';
 import { loadDesignDoc, type LoadedDesignDoc } from './design-docs.js';
-import { SandboxTimeoutError, type CallOutcome } from './sandbox.js';
+import { SandboxTimeoutError, type CallExtra, type CallOutcome } from './sandbox.js';
 
 /** Saves a document an update handler returned (through the normal write path, so VDUs run). */
 export type SaveDoc = (doc: JsonObject & { _id: string }, userCtx: UserContext) => Promise<WriteResult>;
@@ -32,7 +34,7 @@ function functionSource(ddoc: LoadedDesignDoc, section: 'shows' | 'lists' | 'upd
   return source;
 }
 
-function callFunction(ddoc: LoadedDesignDoc, source: string, args: JsonValue[], extra: { rows?: JsonValue[]; provides?: boolean } = {}): CallOutcome {
+function callFunction(ddoc: LoadedDesignDoc, source: string, args: JsonValue[], extra: CallExtra = {}): CallOutcome {
   try {
     return ddoc.sandbox.call(ddoc.compiled(source), args, extra);
   } catch (error) {
@@ -52,9 +54,13 @@ function docFor(ctx: DbContext, docId: string | undefined): Document | null {
   }
 }
 
+/**
+ * The value of a call, or the error CouchDB answers: what the function threw as `["error", name, reason]` or
+ * `{error, reason}` as it is, anything else as a 500 render_error; 406 when no `provides` branch matches.
+ */
 function settled(outcome: CallOutcome): { value: JsonValue; provided: string | null } {
-  if ('fail' in outcome) throw renderError(outcome.fail);
-  if ('notAcceptable' in outcome) throw new SetteeError(406, 'not_acceptable', 'No registered provider matches the Accept header or `format`.');
+  if ('fail' in outcome) throw thrownCouchError(outcome.fail) ?? renderError(outcome.fail);
+  if ('notAcceptable' in outcome) throw new SetteeError(406, 'not_acceptable', outcome.notAcceptable);
   return { value: outcome.ok, provided: outcome.provided };
 }
 
@@ -63,8 +69,12 @@ export async function runShow(ctx: DbContext, info: DbInfo, ddocName: string, na
   const ddoc = loadDesignDoc(ctx, ddocName);
   const source = functionSource(ddoc, 'shows', name);
   const req = buildRequest(ctx, info, ddoc.id, ['_show', name], docId, request, 'GET');
-  const { value, provided } = settled(callFunction(ddoc, source, [docFor(ctx, docId) as JsonValue, req], { provides: true }));
-  return renderResponse(value, provided);
+  const doc = docFor(ctx, docId);
+  const outcome = callFunction(ddoc, source, [doc as JsonValue, req], { provides: true, mode: 'show' });
+  // render.js: whatever goes wrong for a document id that names no document is that document's 404.
+  if (doc === null && docId !== undefined && !('ok' in outcome)) throw new NotFoundError('document not found');
+  const { value } = settled(outcome);
+  return renderResponse(value, null);
 }
 
 /** Runs list function `name` over `view` (`view` or `otherddoc/view`), CouchDB's `_list`. */
@@ -88,8 +98,8 @@ export async function runList(
   if (result.offset !== undefined) head['offset'] = result.offset;
   if (result.update_seq !== undefined) head['update_seq'] = result.update_seq;
   const req = buildRequest(ctx, info, ddoc.id, ['_list', name, ...view.split('/')], undefined, { query: listQuery(options), ...request }, 'GET');
-  const outcome = callFunction(ddoc, source, [head, req], { rows: result.rows as unknown as JsonValue[], provides: true });
-  const { value } = settled(outcome);
+  const outcome = callFunction(ddoc, source, [head, req], { rows: result.rows as unknown as JsonValue[], provides: true, mode: 'list' });
+  const { value, provided } = settled(outcome);
   const chunks = 'chunks' in outcome && outcome.chunks ? outcome.chunks : [];
   const started = 'head' in outcome && isJsonObject(outcome.head) ? outcome.head : {};
   const text = chunks.join('') + (typeof value === 'string' ? value : '');
@@ -97,7 +107,7 @@ export async function runList(
   if (isJsonObject(started['headers'])) {
     for (const [header, v] of Object.entries(started['headers'])) if (typeof v === 'string') headers[header] = v;
   }
-  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = provided ?? 'application/json';
   const status = typeof started['code'] === 'number' ? started['code'] : 200;
   return { status, headers, body: new TextEncoder().encode(text) };
 }
@@ -113,8 +123,9 @@ function listQuery(options: ListQueryOptions): Record<string, string> {
 
 /**
  * Runs update handler `name` (CouchDB's `_update`): the handler gets the document (or null) and the request and
- * returns `[doc, response]`; a returned document is saved, and the answer is 201 with `X-Couch-Id` and
- * `X-Couch-Update-NewRev`.
+ * returns `[doc, response]`; a returned document is saved as it is (its `_id` is not taken from the URL), and the
+ * answer is 201 with `X-Couch-Id` and `X-Couch-Update-NewRev` unless the response gives its own `code`
+ * (chttpd_show puts 201 before the function's members, so theirs wins).
  */
 export async function runUpdate(
   ctx: DbContext,
@@ -131,17 +142,19 @@ export async function runUpdate(
   const source = functionSource(ddoc, 'updates', name);
   const req = buildRequest(ctx, info, ddoc.id, ['_update', name], docId, { ...request, method }, 'POST');
   const { value } = settled(callFunction(ddoc, source, [docFor(ctx, docId) as JsonValue, req]));
-  if (!Array.isArray(value) || value.length !== 2) throw renderError({ thrown: null, text: 'Invalid response from update function: it must return [doc, response]' });
-  const [newDoc, response] = value as [JsonValue, JsonValue];
-  const rendered = renderResponse(response ?? '', null);
+  if (!Array.isArray(value)) throw renderError({ thrown: null, text: `TypeError: the update function returned ${JSON.stringify(value)}, not [doc, response]` });
+  const [newDoc, response] = value as [JsonValue | undefined, JsonValue | undefined];
+  if (typeof response !== 'string' && !isJsonObject(response)) throw new SetteeError(500, 'render_error', 'undefined response from update function');
+  const rendered = renderResponse(response, null);
   if (!isJsonObject(newDoc)) return rendered;
-  const id = typeof newDoc['_id'] === 'string' ? newDoc['_id'] : docId;
-  if (id === undefined) throw new SetteeError(400, 'bad_request', 'Document id must be a string');
+  const id = newDoc['_id'];
+  if (id === undefined || id === '') throw new BadRequestError('Document id must not be empty', { error: 'illegal_docid' });
+  if (typeof id !== 'string') throw new BadRequestError('Document id must be a string', { error: 'illegal_docid' });
   const userCtx = request.userCtx ?? defaultUserCtx(ctx.name);
   const { _revisions: _history, ...body } = newDoc;
   const written = await save({ ...body, _id: id }, userCtx);
   return {
-    status: 201,
+    status: isJsonObject(response) && typeof response['code'] === 'number' ? response['code'] : 201,
     headers: { ...rendered.headers, 'X-Couch-Id': written.id, 'X-Couch-Update-NewRev': written.rev },
     body: rendered.body,
   };

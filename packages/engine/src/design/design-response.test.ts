@@ -10,7 +10,8 @@ describe('design function responses', () => {
     const json = renderResponse({ code: 201, json: { a: 1 }, headers: { 'X-A': 'b' } }, null);
     expect([json.status, json.headers, text(json.body)]).toEqual([201, { 'X-A': 'b', 'Content-Type': 'application/json' }, '{"a":1}']);
     expect(Array.from(renderResponse({ base64: 'AAEC' }, null).body)).toEqual([0, 1, 2]);
-    expect(renderResponse('x', 'json').headers['Content-Type']).toBe('application/json');
+    expect(renderResponse('x', 'application/json').headers['Content-Type']).toBe('application/json');
+    expect([renderResponse({}, null).headers['Content-Type'], text(renderResponse({}, null).body)]).toEqual(['application/json', '']);
   });
 
   it('render_error keeps the design code frames and drops the host ones', () => {

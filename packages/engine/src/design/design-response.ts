@@ -1,32 +1,21 @@
-import { isJsonObject, NotFoundError, SetteeError, type DesignResponse, type JsonValue } from '@settee/core';
+import { errorFromCouch, isJsonObject, NotFoundError, SetteeError, type DesignResponse, type JsonValue } from '@settee/core';
 import { headerValue } from './design-request.js';
 import { describeThrown, type Thrown } from './sandbox.js';
 
-const MIME_OF: Readonly<Record<string, string>> = {
-  html: 'text/html; charset=utf-8',
-  text: 'text/plain; charset=utf-8',
-  json: 'application/json',
-  xml: 'application/xml',
-  js: 'text/javascript',
-  css: 'text/css',
-  csv: 'text/csv',
-  ics: 'text/calendar',
-  rss: 'application/rss+xml',
-  atom: 'application/atom+xml',
-  yaml: 'application/x-yaml',
-};
-
 /**
- * A show or update function's answer as CouchDB sends it: a string is an HTML body; an object may give `code`,
- * `headers` and one of `json` (serialised, `application/json`), `base64` (decoded bytes) or `body` (text).
+ * A show or update function's answer as chttpd_external:parse_external_response reads it: a string is an HTML
+ * body; an object may give `code`, `headers` and one of `json` (serialised, `application/json`), `base64` (decoded
+ * bytes, `application/binary`) or `body` (text, HTML); with none of them the body is empty and typed JSON.
+ * `contentType` is the type a `provides` branch chose, used when the headers name none.
  */
-export function renderResponse(result: JsonValue, provided: string | null): DesignResponse {
+export function renderResponse(result: JsonValue, contentType: string | null): DesignResponse {
   const headers: Record<string, string> = {};
   let status = 200;
-  let body: Uint8Array;
-  let defaultType = provided ? (MIME_OF[provided] ?? 'text/html; charset=utf-8') : 'text/html; charset=utf-8';
+  let body: Uint8Array = new Uint8Array();
+  let defaultType = 'application/json';
   if (typeof result === 'string') {
     body = new TextEncoder().encode(result);
+    defaultType = 'text/html; charset=utf-8';
   } else if (isJsonObject(result)) {
     if (typeof result['code'] === 'number') status = result['code'];
     if (isJsonObject(result['headers'])) {
@@ -34,18 +23,46 @@ export function renderResponse(result: JsonValue, provided: string | null): Desi
     }
     if (result['json'] !== undefined) {
       body = new TextEncoder().encode(JSON.stringify(result['json']));
-      defaultType = 'application/json';
     } else if (typeof result['base64'] === 'string') {
       body = new Uint8Array(Buffer.from(result['base64'], 'base64'));
       defaultType = 'application/binary';
-    } else {
+    } else if (result['body'] !== undefined) {
       body = new TextEncoder().encode(typeof result['body'] === 'string' ? result['body'] : '');
+      defaultType = 'text/html; charset=utf-8';
     }
   } else {
     throw renderError({ thrown: null, text: `Invalid response object ${JSON.stringify(result)}` });
   }
-  if (headerValue(headers, 'content-type') === undefined) headers['Content-Type'] = defaultType;
+  if (headerValue(headers, 'content-type') === undefined) headers['Content-Type'] = contentType ?? defaultType;
   return { status, headers, body };
+}
+
+/** HTTP statuses chttpd gives the error names a design function may throw; others are 500s. */
+const STATUS_OF_THROWN: Readonly<Record<string, number>> = {
+  bad_request: 400,
+  query_parse_error: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  not_acceptable: 406,
+  conflict: 409,
+};
+
+/**
+ * An error a design function threw in the query-server shapes render.js passes through as they are:
+ * `["error", name, reason]` or `{error, reason}`. Undefined for anything else (a render_error then).
+ */
+export function thrownCouchError(thrown: Thrown): SetteeError | undefined {
+  if (!('thrown' in thrown)) return undefined;
+  const value = thrown.thrown;
+  let name: JsonValue | undefined;
+  let reason: JsonValue | undefined;
+  if (Array.isArray(value) && value[0] === 'error') [, name, reason] = value;
+  else if (isJsonObject(value) && value['error'] && value['reason']) [name, reason] = [value['error'], value['reason']];
+  if (typeof name !== 'string') return undefined;
+  const text = typeof reason === 'string' ? reason : JSON.stringify(reason ?? null);
+  return errorFromCouch({ error: name, reason: text }, STATUS_OF_THROWN[name] ?? 500);
 }
 
 /** CouchDB's 500 `render_error` for a function that threw. */

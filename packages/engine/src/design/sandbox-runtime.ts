@@ -8,6 +8,9 @@ export const SANDBOX_RUNTIME = String.raw`
 (function (global) {
   'use strict';
   var fns = [];
+  // The design document each function was compiled for: CouchDB calls shows, lists, updates, filters and
+  // validate_doc_update with it as 'this'.
+  var owners = [];
   var emitted = null;
   var logs = [];
   var list = null;
@@ -35,15 +38,85 @@ export const SANDBOX_RUNTIME = String.raw`
     if (emitted === null) throw new Error('emit() is only available in map functions');
     emitted.push([key === undefined ? null : key, value === undefined ? null : value]);
   }
-  function start(head) { if (list) list.head = head || {}; }
+  // Once getRow() has sent the head, a later start() changes nothing (CouchDB has already answered with it).
+  function start(head) { if (list && !list.started) list.head = head || {}; }
   function send(chunk) { if (list) list.chunks.push(String(chunk)); }
   function getRow() {
     if (!list) return null;
+    // CouchDB sends the head (with the provided Content-Type known so far) at the first getRow.
+    if (!list.started) { list.started = true; list.startType = list.type; }
     if (list.pos >= list.rows.length) return null;
     return list.rows[list.pos++];
   }
-  function registerType(name) { MIMES[name] = Array.prototype.slice.call(arguments, 1); }
+  // keysByMime of CouchDB's render.js: the key a MIME type was last registered under.
+  var KEYS_BY_MIME = {};
+  for (var known in MIMES) for (var km = 0; km < MIMES[known].length; km++) KEYS_BY_MIME[MIMES[known][km]] = known;
+  function registerType(name) {
+    MIMES[name] = Array.prototype.slice.call(arguments, 1);
+    for (var i = 0; i < MIMES[name].length; i++) KEYS_BY_MIME[MIMES[name][i]] = name;
+  }
   function provides(type, fn) { if (providers) providers.push([type, fn]); }
+
+  // share/server/mimeparse.js, whose bestMatch sorts its candidates as strings (Array#sort without a comparator):
+  // the same order is kept here, quirks included.
+  function parseMediaRange(range) {
+    var params = {};
+    var parts = range.split(';');
+    for (var i = 0; i < parts.length; i++) {
+      var p = parts[i].split('=');
+      if (p.length === 2) params[p[0].trim()] = p[1].trim();
+    }
+    var full = parts[0].trim();
+    if (full === '*') full = '*/*';
+    var typeParts = full.split('/');
+    var q = parseFloat(params.q);
+    if (!params.q || isNaN(q) || q > 1 || q < 0) params.q = '1';
+    return [typeParts[0], typeParts[1], params];
+  }
+  function fitnessAndQuality(mime, ranges) {
+    var bestFitness = -1, bestQ = 0;
+    var target = parseMediaRange(mime);
+    for (var i = 0; i < ranges.length; i++) {
+      var type = ranges[i][0], subtype = ranges[i][1], params = ranges[i][2];
+      if ((type == target[0] || type == '*' || target[0] == '*') && (subtype == target[1] || subtype == '*' || target[1] == '*')) {
+        var matches = 0;
+        for (var param in target[2]) if (param != 'q' && params[param] && params[param] == target[2][param]) matches += 1;
+        var fitness = (type == target[0] ? 100 : 0) + (subtype == target[1] ? 10 : 0) + matches;
+        if (fitness > bestFitness) { bestFitness = fitness; bestQ = params.q; }
+      }
+    }
+    return [bestFitness, parseFloat(bestQ)];
+  }
+  function bestMatch(supported, header) {
+    var ranges = header.split(',').map(parseMediaRange);
+    var weighted = [];
+    for (var i = 0; i < supported.length; i++) weighted.push([fitnessAndQuality(supported[i], ranges), i, supported[i]]);
+    weighted.sort();
+    var best = weighted[weighted.length - 1];
+    return best && best[0][1] ? best[2] : '';
+  }
+
+  // render.js runProvides: 'format' names a provider, else the Accept header picks among the registered types of
+  // every provider (walked in reverse, as CouchDB reverses its list in place), else the first provider answers.
+  function runProvides(req) {
+    var bestKey = null, type = null, accept = req && req.headers && (req.headers.Accept || req.headers.accept);
+    if (req && req.query && req.query.format) {
+      bestKey = req.query.format;
+      type = MIMES[bestKey][0];
+    } else if (accept) {
+      providers.reverse();
+      var supported = [];
+      for (var i = 0; i < providers.length; i++) if (MIMES[providers[i][0]]) supported = supported.concat(MIMES[providers[i][0]]);
+      type = bestMatch(supported, accept);
+      bestKey = KEYS_BY_MIME[type];
+    } else {
+      bestKey = providers[0][0];
+      type = MIMES[bestKey][0];
+    }
+    for (var j = 0; bestKey && j < providers.length; j++) if (providers[j][0] == bestKey) return { fn: providers[j][1], type: type };
+    var types = providers.map(function (p) { return (MIMES[p[0]] || []).join(', ') || p[0]; });
+    throw { notAcceptable: 'Content-Type ' + (accept || bestKey) + ' not supported, try one of: ' + types.join(', ') };
+  }
 
   function makeRequire(root, base) {
     var cache = {};
@@ -70,11 +143,27 @@ export const SANDBOX_RUNTIME = String.raw`
     };
   }
 
+  // couchjs evaluates a source as a script in which a leading anonymous function is an expression, and takes the
+  // script's value: "function (doc) {...};" (a trailing semicolon, as CouchDB's own tests write) is a function there.
+  function evaluateSource(source, require) {
+    try {
+      return new Function('require', 'return (' + source + '\n);')(require);
+    } catch (first) {
+      if (!(first instanceof SyntaxError) || !/^\s*(async\s+)?function\b/.test(source)) throw first;
+      try {
+        return new Function('require', '__settee_source', 'return eval(__settee_source);')(require, '0,' + source);
+      } catch (second) {
+        throw first;
+      }
+    }
+  }
+
   function compile(input) {
     var root = input.ddoc === undefined ? {} : input.ddoc;
-    var fn = new Function('require', 'return (' + input.source + '\n);')(makeRequire(root, []));
+    var fn = evaluateSource(input.source, makeRequire(root, []));
     if (typeof fn !== 'function') throw new TypeError('Expression does not eval to a function. (' + input.source + ')');
     fns.push(fn);
+    owners.push(input.ddoc === undefined ? null : root);
     return fns.length - 1;
   }
 
@@ -108,7 +197,7 @@ export const SANDBOX_RUNTIME = String.raw`
     for (var d = 0; d < input.docs.length; d++) {
       var doc = JSON.parse(input.docs[d]);
       try {
-        out.push(fns[input.fn](doc, req) ? true : false);
+        out.push(fns[input.fn].call(owners[input.fn], doc, req) ? true : false);
       } catch (e) {
         out.push(false);
         var info = describe(e);
@@ -118,41 +207,58 @@ export const SANDBOX_RUNTIME = String.raw`
     return out;
   }
 
-  function pickProvider(req) {
-    if (!providers || providers.length === 0) return null;
-    var format = req && req.query && req.query.format;
-    if (format) {
-      for (var i = 0; i < providers.length; i++) if (providers[i][0] === format) return providers[i];
-      return null;
+  function wrapResponse(resp) { return typeof resp === 'string' ? { body: resp } : resp; }
+
+  // render.js runShow: list-style chunks come first, then the returned body; with provides the provider's chunks
+  // and body follow, and its Content-Type applies unless the function set one.
+  function runShow(fn, self, args) {
+    var resp = wrapResponse(fn.apply(self, args) || {});
+    if (list.chunks.length > 0) {
+      resp.headers = resp.headers || {};
+      for (var header in list.head) resp.headers[header] = list.head[header];
+      resp.body = list.chunks.join('') + (resp.body || '');
+      list.chunks = [];
     }
-    var accept = (req && req.headers && (req.headers.Accept || req.headers.accept)) || '*/*';
-    for (var k = 0; k < providers.length; k++) {
-      var mimes = MIMES[providers[k][0]] || [];
-      for (var m = 0; m < mimes.length; m++) {
-        var bare = mimes[m].split(';')[0];
-        if (accept.indexOf(bare) !== -1) return providers[k];
-      }
+    if (providers.length > 0) {
+      var chosen = runProvides(args[1]);
+      var provided = wrapResponse(chosen.fn.call(self) || {});
+      resp.body = (resp.body || '') + list.chunks.join('');
+      resp.body += provided.body || '';
+      resp.headers = resp.headers || {};
+      if (chosen.type) resp.headers['Content-Type'] = resp.headers['Content-Type'] || chosen.type;
     }
-    return accept.indexOf('*/*') !== -1 ? providers[0] : null;
+    if (resp === null || typeof resp !== 'object' || Array.isArray(resp)) throw ['error', 'render_error', 'undefined response from show function'];
+    return { ok: resp, undef: false, provided: null };
+  }
+
+  // render.js runList: with provides, the provider's return value is the tail instead of the function's.
+  function runList(fn, self, args) {
+    var tail = fn.apply(self, args);
+    if (providers.length > 0) {
+      var chosen = runProvides(args[1]);
+      list.type = chosen.type;
+      tail = chosen.fn.call(self);
+    }
+    if (!list.started) list.startType = list.type;
+    return { ok: tail === undefined ? null : tail, undef: tail === undefined, provided: list.startType || null, chunks: list.chunks, head: list.head };
   }
 
   function call(input) {
     var args = JSON.parse(input.args);
+    var self = owners[input.fn];
     providers = input.provides ? [] : null;
-    if (input.rows !== undefined) list = { rows: input.rows, pos: 0, chunks: [], head: null };
+    if (input.rows !== undefined || input.mode === 'show') {
+      list = { rows: input.rows || [], pos: 0, chunks: [], head: null, started: false, type: null, startType: null };
+    }
     try {
-      var result = fns[input.fn].apply(null, args);
-      var provided = null;
-      if (result === undefined && providers && providers.length > 0) {
-        var chosen = pickProvider(args[1]);
-        if (chosen === null) return { notAcceptable: true };
-        provided = chosen[0];
-        result = chosen[1]();
-      }
-      var answer = { ok: result === undefined ? null : result, undef: result === undefined, provided: provided };
+      if (input.mode === 'show') return runShow(fns[input.fn], self, args);
+      if (input.mode === 'list') return runList(fns[input.fn], self, args);
+      var result = fns[input.fn].apply(self, args);
+      var answer = { ok: result === undefined ? null : result, undef: result === undefined, provided: null };
       if (list) { answer.chunks = list.chunks; answer.head = list.head; }
       return answer;
     } catch (e) {
+      if (e && typeof e.notAcceptable === 'string') return { notAcceptable: e.notAcceptable };
       return { fail: describe(e) };
     } finally {
       list = null;

@@ -17,14 +17,22 @@ export type CallOutcome =
       readonly ok: JsonValue;
       /** The function returned `undefined` (CouchDB treats some of those specially). */
       readonly undef: boolean;
-      /** The `provides` type that answered, or null. */
+      /** The Content-Type of the `provides` branch that answered (lists: as known when the head was sent), or null. */
       readonly provided: string | null;
       /** List functions: what `send` sent and what `start` set. */
       readonly chunks?: string[];
       readonly head?: JsonValue;
     }
   | { readonly fail: Thrown }
-  | { readonly notAcceptable: true };
+  /** No `provides` branch matches the request: CouchDB's `not_acceptable` reason. */
+  | { readonly notAcceptable: string };
+
+/** How a function is called: the rows a list reads, whether `provides()` works, and the render mode. */
+export interface CallExtra {
+  readonly rows?: readonly JsonValue[];
+  readonly provides?: boolean;
+  readonly mode?: 'show' | 'list';
+}
 
 /** A design function failed to compile (CouchDB's `compilation_error`). */
 export class CompileError extends Error {}
@@ -80,9 +88,13 @@ export class DesignSandbox {
     return answer.value as boolean[];
   }
 
-  /** Calls a function with JSON arguments; `rows` feeds `getRow()` (lists); `provides` enables `provides()`. */
-  call(fn: number, args: readonly JsonValue[], extra: { rows?: readonly JsonValue[]; provides?: boolean } = {}): CallOutcome {
-    const answer = this.dispatch({ op: 'call', fn, args: JSON.stringify(args), rows: extra.rows, provides: extra.provides === true });
+  /**
+   * Calls a function with JSON arguments; `rows` feeds `getRow()` (lists); `provides` enables `provides()`; `mode`
+   * runs it as CouchDB's render.js runs a show (the response object, list-style chunks and provides merged) or a
+   * list (a provider's return value as the tail).
+   */
+  call(fn: number, args: readonly JsonValue[], extra: CallExtra = {}): CallOutcome {
+    const answer = this.dispatch({ op: 'call', fn, args: JSON.stringify(args), rows: extra.rows, provides: extra.provides === true, mode: extra.mode });
     if ('fail' in answer) return { fail: answer.fail };
     return answer.value as CallOutcome;
   }

@@ -5,8 +5,12 @@ export const BUILTIN_REDUCERS = ['_sum', '_count', '_stats', '_approx_count_dist
 
 export type BuiltinReducer = (typeof BUILTIN_REDUCERS)[number];
 
-export function isBuiltinReducer(name: string): name is BuiltinReducer {
-  return (BUILTIN_REDUCERS as readonly string[]).includes(name);
+/**
+ * The built-in a reduce source names, or undefined for a JS function. CouchDB matches the name as a prefix
+ * (`<<"_sum", _/binary>>`), so `_sum\n` or `_statsorama` still run `_sum` / `_stats`; a leading space makes it JS.
+ */
+export function builtinReducerOf(source: string): BuiltinReducer | undefined {
+  return BUILTIN_REDUCERS.find((name) => source.startsWith(name));
 }
 
 const SUM_ERROR =

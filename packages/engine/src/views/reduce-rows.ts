@@ -3,7 +3,7 @@ import { collate } from '../collate/index.js';
 import { designLog } from '../design/design-log.js';
 import type { LoadedDesignDoc } from '../design/design-docs.js';
 import { describeThrown, SandboxTimeoutError } from '../design/sandbox.js';
-import { builtinReduce, isBuiltinReducer } from './builtin-reducers.js';
+import { builtinReduce, builtinReducerOf } from './builtin-reducers.js';
 import type { MapRow } from './sorted-rows.js';
 import type { RowRange } from './run-view-query.js';
 import type { ParsedViewQuery } from './view-query-options.js';
@@ -37,7 +37,8 @@ export function reduceRows(
       return true;
     }
     if (out.length >= query.limit) return false;
-    out.push({ key, value: reducer(rows) });
+    const value = reducer(rows);
+    out.push(value instanceof ReduceOverflow ? overflowRow(value) : { key, value });
     return true;
   };
   if (query.groupLevel === 0) {
@@ -63,14 +64,26 @@ export function reduceRows(
   return out;
 }
 
-type Reducer = (rows: readonly MapRow[]) => JsonValue;
+/** A JS reduce whose output outgrew its input (CouchDB's `reduce_limit`); the whole group reduces to it. */
+class ReduceOverflow {
+  constructor(readonly reason: string) {}
+}
+
+/**
+ * The row CouchDB answers for an overflowed reduction (fabric_view:transform_row): HTTP 200, key null, an `error`
+ * and a `reason` and no `value`, so the query goes on and only that group is lost.
+ */
+function overflowRow(overflow: ReduceOverflow): ViewRow {
+  // ViewRow always has a value; CouchDB's error row does not, and clients read its `error` instead.
+  return { key: null, error: 'reduce_overflow_error', reason: overflow.reason } as unknown as ViewRow;
+}
+
+type Reducer = (rows: readonly MapRow[]) => JsonValue | ReduceOverflow;
 
 function makeReducer(ddoc: LoadedDesignDoc, source: string): Reducer {
-  const trimmed = source.trim();
-  if (trimmed.startsWith('_')) {
-    if (!isBuiltinReducer(trimmed)) throw new SetteeError(400, 'invalid_design_doc', `\`${trimmed}\` is not a supported reduce function.`);
-    return (rows) => builtinReduce(trimmed, rows.map((row) => row.key), rows.map((row) => row.value));
-  }
+  const builtin = builtinReducerOf(source);
+  if (builtin !== undefined) return (rows) => builtinReduce(builtin, rows.map((row) => row.key), rows.map((row) => row.value));
+  if (source.startsWith('_')) throw new SetteeError(400, 'invalid_design_doc', `\`${source}\` is not a supported reduce function.`);
   const fn = ddoc.compiled(source);
   const call = (args: JsonValue[]): JsonValue => {
     let outcome;
@@ -87,33 +100,35 @@ function makeReducer(ddoc: LoadedDesignDoc, source: string): Reducer {
     }
     return 'ok' in outcome ? outcome.ok : null;
   };
-  const reduceChunk = (rows: readonly MapRow[]): JsonValue => {
+  const reduceChunk = (rows: readonly MapRow[]): JsonValue | ReduceOverflow => {
     const keys = rows.map((row) => [row.key, row.id] as JsonValue);
     const values = rows.map((row) => row.value);
     const result = call([keys, values, false]);
-    if (rows.length > 1) checkReduceLimit(keys, values, result);
-    return result;
+    // The query server measures the line CouchDB sent it: the command, the sources and the [[key, id], value] pairs.
+    const lineLength = () => JSON.stringify(['reduce', [source], rows.map((row) => [[row.key, row.id], row.value])]).length;
+    return overflowOf(lineLength, result) ?? result;
   };
   return (rows) => {
     if (rows.length <= REDUCE_CHUNK) return reduceChunk(rows);
     const partials: JsonValue[] = [];
-    for (let i = 0; i < rows.length; i += REDUCE_CHUNK) partials.push(reduceChunk(rows.slice(i, i + REDUCE_CHUNK)));
-    return call([null, partials, true]);
+    for (let i = 0; i < rows.length; i += REDUCE_CHUNK) {
+      const partial = reduceChunk(rows.slice(i, i + REDUCE_CHUNK));
+      // An overflowed partial is the answer of the whole group, as couch_query_servers' rereduce passes it on.
+      if (partial instanceof ReduceOverflow) return partial;
+      partials.push(partial);
+    }
+    const result = call([null, partials, true]);
+    return overflowOf(() => JSON.stringify(['rereduce', [source], partials]).length, result) ?? result;
   };
 }
 
 /**
- * CouchDB's `reduce_limit`: a JS reduce whose output is over 200 bytes and more than half its input is not
- * reducing, and the query fails with `reduce_overflow_error`.
+ * CouchDB's `reduce_limit` (share/server/views.js): a JS reduction whose JSON is over 200 bytes and more than half
+ * the length of the line that fed it is not reducing.
  */
-function checkReduceLimit(keys: readonly JsonValue[], values: readonly JsonValue[], result: JsonValue): void {
+function overflowOf(inputLength: () => number, result: JsonValue): ReduceOverflow | undefined {
   const output = JSON.stringify([result]);
-  const input = JSON.stringify(['reduce', [], [keys, values]]).length;
-  if (output.length > 200 && output.length * 2 > input) {
-    throw new SetteeError(
-      500,
-      'reduce_overflow_error',
-      `Reduce output must shrink more rapidly: Current output: '${output.slice(0, 100)}'... (first 100 of ${output.length} bytes)`,
-    );
-  }
+  // Only a long output needs the (costlier) input length.
+  if (output.length <= 200 || output.length * 2 <= inputLength()) return undefined;
+  return new ReduceOverflow(`Reduce output must shrink more rapidly: Current output: '${output.slice(0, 100)}'... (first 100 of ${output.length} bytes)`);
 }

@@ -158,18 +158,24 @@ function outputRow(ctx: DbContext, row: MapRow, query: ParsedViewQuery): ViewRow
   return out;
 }
 
-/** The row's document, or the one its value links to with `{_id, _rev?}`; null when missing or deleted. */
+/**
+ * The row's document, or the one its value points at (couch_mrview_util:docid_rev): an object value's `_id` names
+ * another document and its `_rev` a revision, each falling back to the row's id and the winner, so `{_rev}` alone
+ * reads an older revision of the emitting document. Null when that document or revision is missing or deleted.
+ */
 function includedDoc(ctx: DbContext, row: MapRow, query: ParsedViewQuery): Document | null {
-  const linked = isJsonObject(row.value) && typeof row.value['_id'] === 'string' ? row.value : undefined;
-  const id = linked ? (linked['_id'] as string) : row.id;
-  const rev = linked && typeof linked['_rev'] === 'string' ? linked['_rev'] : undefined;
+  const value = isJsonObject(row.value) ? row.value : undefined;
+  const id = value !== undefined && '_id' in value ? value['_id'] : row.id;
+  const rev = value !== undefined && typeof value['_rev'] === 'string' ? value['_rev'] : undefined;
+  if (typeof id !== 'string') return null;
   try {
-    return readDoc(ctx.storage, id, {
+    const doc = readDoc(ctx.storage, id, {
       ...(rev === undefined ? {} : { rev }),
       ...(query.conflicts ? { conflicts: true } : {}),
       ...(query.attachments ? { attachments: true } : {}),
       ...(query.attEncodingInfo ? { att_encoding_info: true } : {}),
     });
+    return doc._deleted === true ? null : doc;
   } catch (error) {
     if (error instanceof SetteeError && error.status === 404) return null;
     throw error;
