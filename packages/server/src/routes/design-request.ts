@@ -1,6 +1,7 @@
 import type { DesignRequest } from '@settee/core';
 import { readBody } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
+import { queryParams } from '../http/query.js';
 import type { DbTarget } from './db-target.js';
 import { userContextOf } from './design-user-ctx.js';
 
@@ -15,7 +16,7 @@ export function canonicalHeaderName(name: string): string {
 /** The query string as `req.query`: every value a string, `+` a space, a repeated name keeps its last value. */
 export function queryStrings(rawQuery: string): Record<string, string> {
   const query: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(rawQuery)) query[name] = value;
+  for (const [name, value] of queryParams(rawQuery)) query[name] = value;
   return query;
 }
 

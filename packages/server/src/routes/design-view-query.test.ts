@@ -15,6 +15,10 @@ describe('viewOptionsFromQuery', () => {
     });
   });
 
+  it('splits on ";" as well as "&", as mochiweb does (CouchDB\'s own view tests send key=1;limit=2)', () => {
+    expect(viewOptionsFromQuery('key=1;limit=2&reduce=false')).toStrictEqual({ key: 1, limit: 2, reduce: false });
+  });
+
   it('maps stale to update and refuses other stale or stable values with query_parse_error', () => {
     expect(viewOptionsFromQuery('stale=ok')).toStrictEqual({ update: false });
     expect(viewOptionsFromQuery('stale=update_after&stable=false')).toStrictEqual({ update: 'lazy', stable: false });

@@ -1,5 +1,6 @@
 import { BadRequestError, type ViewQueryOptions } from '@settee/core';
 import { parseJson } from '../http/body.js';
+import { queryParams } from '../http/query.js';
 
 /** Parameters whose value is JSON in a query string (already decoded in a POST body). */
 const JSON_PARAMS: Readonly<Record<string, string>> = {
@@ -90,7 +91,7 @@ function applyParam(options: Record<string, unknown>, name: string, value: unkno
 /** View options from a raw query string (`key` and ranges JSON-decoded, `+` a space). */
 export function viewOptionsFromQuery(rawQuery: string, base: ViewQueryOptions = {}): ViewQueryOptions {
   const options: Record<string, unknown> = { ...base };
-  for (const [name, value] of new URLSearchParams(rawQuery)) applyParam(options, name, value, false);
+  for (const [name, value] of queryParams(rawQuery)) applyParam(options, name, value, false);
   return options as ViewQueryOptions;
 }
 
