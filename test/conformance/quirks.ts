@@ -390,6 +390,7 @@ const POUCHDB_SERVER = {
       'view-client-cases: refuses a design document with a filter that is a number (couch_mrview:validate_ddoc_fields)',
       'view-client-cases: refuses a design document with rewrites that are an object (couch_mrview:validate_ddoc_fields)',
       'view-client-cases: refuses a design document with a validate_doc_update that is not a string (couch_mrview:validate_ddoc_fields)',
+      'view-client-cases: refuses a design document with a bad language and bad views (couch_mrview:validate_ddoc_fields)',
       'views: PUT a design doc with reduce "_bogus": invalid builtin reduce',
       'views: PUT a design doc with a map that does not compile',
       'views: PUT a design doc with a reduce that does not compile',

@@ -88,6 +88,8 @@ describe.each(backends)('view client cases [$name]', (backend) => {
     ['a filter that is a number', { filters: { f: 2 } }, '`filters.f` field must have object or string type'],
     ['rewrites that are an object', { rewrites: {} }, '`rewrites` field must have string or array type'],
     ['a validate_doc_update that is not a string', { validate_doc_update: 1 }, '`validate_doc_update` field must have string type'],
+    // The fields are checked in couch_mrview's order: language before views.
+    ['a bad language and bad views', { views: [], language: 1 }, '`language` field must have string type'],
   ] as const)('refuses a design document with %s (couch_mrview:validate_ddoc_fields)', async (_title, body, reason) => {
     const db = await h.createDb('vcase');
     await expectCouchError(db.put({ _id: '_design/bad', ...body } as JsonObject & { _id: string }), BadRequestError, 400, 'invalid_design_doc', reason);

@@ -2,7 +2,7 @@ import { BadRequestError, isJsonObject, type JsonObject, type JsonValue, type Re
 import type { RevHashBatch } from '../revs/rev-hash-pool.js';
 import { parseRev, parseRevId } from '../revs/rev-tree.js';
 import { decodeBase64 } from './attachment-meta.js';
-import { assertDocId, DESIGN_PREFIX, isLocalId } from './doc-ids.js';
+import { assertDocId, isLocalId } from './doc-ids.js';
 
 /** An attachment as given in a write: new bytes, or a stub that keeps the parent revision's attachment. */
 export type AttachmentInput =
@@ -75,7 +75,6 @@ export function prepareDoc(input: unknown, idOverride?: string): PreparedDoc {
   const rev = input._rev === undefined ? undefined : parseAnyRev(expectString(input._rev, 'Invalid rev format'), id);
   const revisions = input._revisions === undefined ? undefined : parseRevisions(input._revisions);
   const attachments = input._attachments === undefined ? undefined : parseAttachments(input._attachments);
-  if (typeof id === 'string' && id.startsWith(DESIGN_PREFIX)) assertDesignDoc(body);
   return { id: id as string | undefined, rev, revisions, deleted, body, attachments, encoded: undefined };
 }
 
@@ -137,26 +136,3 @@ function parseAttachments(value: unknown): AttachmentInput[] {
   return result;
 }
 
-const DESIGN_OBJECT_FIELDS = ['views', 'filters', 'lists', 'shows', 'updates', 'options'] as const;
-const DESIGN_BOOLEAN_OPTIONS = ['include_design', 'local_seq', 'partitioned'] as const;
-
-/** The structural checks CouchDB makes on design documents before storing them. */
-function assertDesignDoc(body: JsonObject): void {
-  for (const field of DESIGN_OBJECT_FIELDS) {
-    const value = body[field];
-    if (value !== undefined && !isJsonObject(value)) {
-      throw new BadRequestError(`\`${field}\` field must have object type`, { error: 'invalid_design_doc' });
-    }
-  }
-  if (body.language !== undefined && typeof body.language !== 'string') {
-    throw new BadRequestError('`language` field must have string type', { error: 'invalid_design_doc' });
-  }
-  const options = body.options;
-  if (isJsonObject(options)) {
-    for (const flag of DESIGN_BOOLEAN_OPTIONS) {
-      if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
-        throw new BadRequestError(`\`options.${flag}\` field must have boolean type`, { error: 'invalid_design_doc' });
-      }
-    }
-  }
-}
