@@ -1,4 +1,4 @@
-import { pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** CouchDB 3.4's defaults for stored passwords. */
 export const DEFAULT_ITERATIONS = 600_000;
@@ -28,15 +28,28 @@ export async function hashPassword(password: string, iterations = DEFAULT_ITERAT
 }
 
 /**
- * Checks a password against stored fields (`pbkdf2` with prf sha256, or CouchDB 2's sha1 when `pbkdf2_prf` is
- * absent), in constant time.
+ * Checks a password against stored fields in constant time: `pbkdf2` (prf sha256, or CouchDB 2's sha1 when
+ * `pbkdf2_prf` is absent), or the legacy `simple` scheme (`password_sha` = sha1 of password and salt), which is
+ * what a user document without `password_scheme` uses, as in couch_httpd_auth.
  */
 export async function verifyPassword(password: string, stored: Record<string, unknown>): Promise<boolean> {
+  const scheme = stored['password_scheme'] ?? 'simple';
+  if (scheme === 'simple') return verifySimple(password, stored);
   const { salt, derived_key: derivedKey, iterations } = stored;
-  if (stored['password_scheme'] !== 'pbkdf2') return false;
+  if (scheme !== 'pbkdf2') return false;
   if (typeof salt !== 'string' || typeof derivedKey !== 'string' || typeof iterations !== 'number') return false;
   const digest = stored['pbkdf2_prf'] === 'sha256' ? 'sha256' : 'sha1';
   const key = await derive(password, salt, iterations, digest);
-  const expected = Buffer.from(derivedKey, 'hex');
-  return expected.byteLength === key.byteLength && timingSafeEqual(expected, key);
+  return sameBytes(Buffer.from(derivedKey, 'hex'), key);
+}
+
+function verifySimple(password: string, stored: Record<string, unknown>): boolean {
+  const { salt, password_sha: sha } = stored;
+  if (typeof sha !== 'string') return false;
+  const actual = createHash('sha1').update(password + (typeof salt === 'string' ? salt : '')).digest();
+  return sameBytes(Buffer.from(sha, 'hex'), actual);
+}
+
+function sameBytes(expected: Buffer, actual: Buffer): boolean {
+  return expected.byteLength === actual.byteLength && timingSafeEqual(expected, actual);
 }

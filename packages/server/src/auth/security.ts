@@ -14,14 +14,30 @@ export async function createAdminOnlyDb(engine: ServerAdapter, engineName: strin
   await engine.db(engineName).putSecurity(ADMIN_ONLY);
 }
 
-function matches(user: UserCtx, group: SecurityObject['members']): boolean {
-  if (group === undefined) return false;
-  if (user.name !== null && group.names?.includes(user.name)) return true;
-  return group.roles?.some((role) => user.roles.includes(role)) ?? false;
+/** A `names` or `roles` list as CouchDB reads it: only a list of strings lists anyone. */
+function listed(value: unknown): readonly string[] {
+  return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
 }
 
-function isEmpty(group: SecurityObject['members']): boolean {
-  return (group?.names?.length ?? 0) === 0 && (group?.roles?.length ?? 0) === 0;
+function matches(user: UserCtx, group: unknown): boolean {
+  if (typeof group !== 'object' || group === null) return false;
+  const { names, roles } = group as { names?: unknown; roles?: unknown };
+  if (user.name !== null && listed(names).includes(user.name)) return true;
+  return listed(roles).some((role) => user.roles.includes(role));
+}
+
+/** No member listed: CouchDB's public database. Anything but absent or empty lists (even a malformed one) restricts. */
+function isEmpty(group: unknown): boolean {
+  if (group === undefined) return true;
+  if (typeof group !== 'object' || group === null || Array.isArray(group)) return false;
+  const { names, roles } = group as { names?: unknown; roles?: unknown };
+  const none = (list: unknown): boolean => list === undefined || (Array.isArray(list) && list.length === 0);
+  return none(names) && none(roles);
+}
+
+/** The members of a database: `members`, or `readers` as CouchDB 1.0 called them (couch_db get_members). */
+function membersOf(security: SecurityObject): unknown {
+  return 'members' in security ? security.members : (security as { readers?: unknown }).readers;
 }
 
 /**
@@ -44,7 +60,8 @@ export async function securityOf(state: ServerState, db: string): Promise<Securi
 export async function dbRole(state: ServerState, db: string, user: UserCtx): Promise<DbRole> {
   const security = await securityOf(state, db);
   if (isServerAdmin(user) || matches(user, security.admins)) return 'admin';
-  if (isEmpty(security.members) || matches(user, security.members)) return 'member';
+  const members = membersOf(security);
+  if (isEmpty(members) || matches(user, members)) return 'member';
   if (user.name === null) throw new UnauthorizedError('You are not authorized to access this db.');
   throw new ForbiddenError('You are not allowed to access this db.');
 }

@@ -27,6 +27,11 @@ export function parseSessionToken(token: string): { name: string; issued: number
   return { name, issued, body: raw.subarray(0, second).toString('utf8'), mac: raw.subarray(second + 1) };
 }
 
+/** Seconds since the cookie was issued. */
+export function sessionTokenAge(parsed: { issued: number }, now = Date.now()): number {
+  return now / 1000 - parsed.issued;
+}
+
 /** True when the cookie's MAC is right for this user's salt and it has not expired. */
 export function sessionTokenValid(
   parsed: { issued: number; body: string; mac: Buffer },
@@ -34,7 +39,7 @@ export function sessionTokenValid(
   secret: string,
   now = Date.now(),
 ): boolean {
-  if (now / 1000 - parsed.issued > SESSION_TIMEOUT) return false;
+  if (sessionTokenAge(parsed, now) >= SESSION_TIMEOUT) return false;
   const expected = createHmac('sha256', secret + userSalt).update(parsed.body).digest();
   return expected.byteLength === parsed.mac.byteLength && timingSafeEqual(expected, parsed.mac);
 }

@@ -5,10 +5,10 @@ import { USER_PREFIX, userNameOfId, validateUserDoc, type UsersDbWriter } from '
 
 export { USER_PREFIX } from './user-doc-rules.js';
 
-/** A stored user document, or undefined when there is none (or it is deleted). */
+/** A stored user document with its `_conflicts`, or undefined when there is none (or it is deleted). */
 export async function findUser(state: ServerState, name: string): Promise<JsonObject | undefined> {
   try {
-    return (await state.engine.db(USERS_DB).get(USER_PREFIX + name)) as JsonObject;
+    return (await state.engine.db(USERS_DB).get(USER_PREFIX + name, { conflicts: true })) as JsonObject;
   } catch {
     return undefined;
   }

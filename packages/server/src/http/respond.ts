@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { SetteeError, redactCredentials } from '@settee/core';
+import { renewedSessionCookie } from '../auth/session-renewal.js';
 import type { RequestContext } from './context.js';
 
 /** Extra response headers a route adds (ETag, Location...). */
@@ -25,22 +26,38 @@ export function sendText(ctx: RequestContext, status: number, text: string, head
     'Content-Length': Buffer.byteLength(text),
     ...headers,
   };
-  if (ctx.setCookie !== undefined) out['Set-Cookie'] = ctx.setCookie;
+  const cookie = sessionCookieOf(ctx);
+  if (cookie !== undefined) out['Set-Cookie'] = cookie;
   res.writeHead(status, out);
   res.end(ctx.method === 'HEAD' ? undefined : text);
+}
+
+/**
+ * The `Set-Cookie` an answer carries: the login or logout cookie of `/_session`, else a renewed session cookie
+ * (CouchDB sets it on every kind of answer once a tenth of the session's life has passed).
+ */
+export function sessionCookieOf(ctx: RequestContext): string | undefined {
+  return ctx.setCookie ?? renewedSessionCookie(ctx.req);
 }
 
 /** Sends raw bytes (attachments, multipart bodies). */
 export function sendBytes(ctx: RequestContext, status: number, bytes: Uint8Array, headers: Headers): void {
   const res = ctx.res;
   if (res.headersSent) return;
-  res.writeHead(status, { 'Cache-Control': 'must-revalidate', 'Content-Length': bytes.byteLength, ...headers });
+  const cookie = sessionCookieOf(ctx);
+  res.writeHead(status, {
+    'Cache-Control': 'must-revalidate',
+    'Content-Length': bytes.byteLength,
+    ...headers,
+    ...(cookie === undefined ? {} : { 'Set-Cookie': cookie }),
+  });
   res.end(ctx.method === 'HEAD' ? undefined : bytes);
 }
 
 /** 304 Not Modified: headers only. */
 export function sendNotModified(res: ServerResponse, etag: string): void {
-  res.writeHead(304, { ETag: etag, 'Cache-Control': 'must-revalidate', 'Content-Length': 0 });
+  const cookie = renewedSessionCookie(res.req);
+  res.writeHead(304, { ETag: etag, 'Cache-Control': 'must-revalidate', 'Content-Length': 0, ...(cookie === undefined ? {} : { 'Set-Cookie': cookie }) });
   res.end();
 }
 
@@ -49,7 +66,12 @@ export function sendError(ctx: RequestContext, error: unknown): void {
   if (error instanceof SetteeError) {
     // CouchDB's send_method_not_allowed names the methods in an `Allow` header too.
     const allowed = error.status === 405 ? /^Only (\S+) allowed$/.exec(error.reason)?.[1] : undefined;
-    sendJson(ctx, error.status, { error: error.error, reason: error.reason }, allowed === undefined ? {} : { Allow: allowed });
+    const headers: Headers = allowed === undefined ? {} : { Allow: allowed };
+    // A 401 asks for credentials only in the scheme the client named (chttpd error_headers): browsers would
+    // otherwise pop up a login dialog over every application that handles its own logins.
+    const challenge = ctx.req.headers['x-couchdb-www-authenticate'];
+    if (error.status === 401 && typeof challenge === 'string' && challenge !== '') headers['WWW-Authenticate'] = challenge;
+    sendJson(ctx, error.status, { error: error.error, reason: error.reason }, headers);
     return;
   }
   ctx.state.log(`unexpected error on ${ctx.method} /${ctx.segments[0] ?? ''}: ${errorName(error)}`);

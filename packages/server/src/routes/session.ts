@@ -15,18 +15,44 @@ async function credentials(ctx: RequestContext): Promise<{ name: unknown; passwo
   const text = (await readBody(ctx)).toString('utf8');
   if (type === 'application/json') {
     const body = parseJson(text);
-    return isObject(body) ? { name: body['name'], password: body['password'] } : { name: undefined, password: undefined };
+    if (!isObject(body)) return { name: undefined, password: undefined };
+    return { name: userNameOf(body['name'], body['username']), password: body['password'] };
   }
   if (type === 'application/x-www-form-urlencoded') {
     const form = new URLSearchParams(text);
-    return { name: form.get('name') ?? undefined, password: form.get('password') ?? undefined };
+    return { name: userNameOf(form.get('name') ?? undefined, form.get('username') ?? undefined), password: form.get('password') ?? undefined };
   }
   throw new UnsupportedMediaTypeError("Content-Type must be 'application/x-www-form-urlencoded' or 'application/json'");
 }
 
+/** The login name: CouchDB takes `name`, or `username` as some clients send it, but refuses two different ones. */
+function userNameOf(name: unknown, username: unknown): unknown {
+  if (username === undefined || username === name) return name;
+  if (name === undefined) return username;
+  throw new BadRequestError('request body contains different usernames');
+}
+
+/**
+ * `Location` of a `?next=` or `?fail=` redirect: a path on this server, as CouchDB's absolute_uri demands (so a
+ * login can never redirect a browser to another site). Undefined when the parameter is absent.
+ */
+function redirectTo(ctx: RequestContext, parameter: 'next' | 'fail'): string | undefined {
+  const target = parseQuery(ctx.rawQuery)[parameter];
+  if (typeof target !== 'string') return undefined;
+  if (!target.startsWith('/')) throw new BadRequestError('path must begin with a /.');
+  return baseUrl(ctx) + target;
+}
+
+/** Answers 200, or 302 to `location` when the client asked to be sent somewhere. */
+function answer(ctx: RequestContext, status: number, body: unknown, location: string | undefined): void {
+  if (location === undefined) sendJson(ctx, status, body);
+  else sendJson(ctx, 302, body, { Location: location });
+}
+
 /**
  * `/_session`: `POST` logs in (cookie), `GET` says who is logged in, `DELETE` logs out by sending an empty cookie,
- * exactly as CouchDB's seed 002 flows expect.
+ * exactly as CouchDB's seed 002 flows expect. `?next=` redirects after a login or logout, `?fail=` after a failed
+ * login.
  */
 export async function session(ctx: RequestContext, method: AuthMethod): Promise<void> {
   if (isRead(ctx)) {
@@ -42,25 +68,24 @@ export async function session(ctx: RequestContext, method: AuthMethod): Promise<
     return;
   }
   if (ctx.method === 'DELETE') {
+    const location = redirectTo(ctx, 'next');
     ctx.setCookie = sessionCookieHeader('');
-    sendJson(ctx, 200, { ok: true });
+    answer(ctx, 200, { ok: true }, location);
     return;
   }
   if (ctx.method !== 'POST') throw methodNotAllowed('GET,HEAD,POST,DELETE');
   const { name, password } = await credentials(ctx);
-  if (typeof name !== 'string' || name === '') throw new BadRequestError('request body must contain a username');
+  if (typeof name !== 'string') throw new BadRequestError('request body must contain a username');
   const user = typeof password === 'string' ? await checkPassword(ctx.state, name, password, ctx.req.socket.remoteAddress ?? '') : undefined;
   const salt = user === undefined ? undefined : await userSalt(ctx.state, name);
   if (user === undefined || salt === undefined) {
+    const location = redirectTo(ctx, 'fail');
     ctx.setCookie = sessionCookieHeader('');
-    throw new UnauthorizedError('Name or password is incorrect.');
-  }
-  ctx.setCookie = sessionCookieHeader(makeSessionToken(name, salt.salt, ctx.state.secret));
-  const next = parseQuery(ctx.rawQuery)['next'];
-  const body = { ok: true, name: user.name, roles: user.roles };
-  if (typeof next === 'string' && next.startsWith('/')) {
-    sendJson(ctx, 302, body, { Location: baseUrl(ctx) + next });
+    if (location === undefined) throw new UnauthorizedError('Name or password is incorrect.');
+    answer(ctx, 302, { error: 'unauthorized', reason: 'Name or password is incorrect.' }, location);
     return;
   }
-  sendJson(ctx, 200, body);
+  const location = redirectTo(ctx, 'next');
+  ctx.setCookie = sessionCookieHeader(makeSessionToken(name, salt.salt, ctx.state.secret));
+  answer(ctx, 200, { ok: true, name: user.name, roles: user.roles }, location);
 }
