@@ -208,6 +208,23 @@ describe('session cookies are renewed while in use', () => {
     expect(await whoAmI({ auth: null, headers: { cookie: renewed } })).toStrictEqual({ name: 'alice', authenticated: 'cookie' });
   });
 
+  it('streamed answers (continuous and heartbeat longpoll _changes) carry the renewed cookie too', async () => {
+    await (await request(server, '/renewfeed', { method: 'PUT' })).arrayBuffer();
+    await (await request(server, '/renewfeed/_security', { method: 'PUT', json: {} })).arrayBuffer();
+    const start = Date.now();
+    const cookie = await login('alice', 'alice-pw');
+    vi.spyOn(Date, 'now').mockReturnValue(start + 120_000);
+    const continuous = await request(server, '/renewfeed/_changes?feed=continuous&timeout=10', { auth: null, headers: { cookie } });
+    // A longpoll with a heartbeat opens its answer before the change it waits for.
+    const longpoll = request(server, '/renewfeed/_changes?feed=longpoll&since=now&heartbeat=10', { auth: null, headers: { cookie } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await (await request(server, '/renewfeed/doc', { method: 'PUT', json: {} })).arrayBuffer();
+    for (const res of [continuous, await longpoll]) {
+      expect([res.status, res.headers.get('set-cookie')]).toStrictEqual([200, expect.stringMatching(/^AuthSession=[^;]+;/)]);
+      await res.arrayBuffer();
+    }
+  });
+
   it('a login or logout cookie is not replaced by a renewal', async () => {
     const start = Date.now();
     const cookie = await login('alice', 'alice-pw');

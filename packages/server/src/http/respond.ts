@@ -40,6 +40,12 @@ export function sessionCookieOf(ctx: RequestContext): string | undefined {
   return ctx.setCookie ?? renewedSessionCookie(ctx.req);
 }
 
+/** `sessionCookieOf` as headers to spread into a `writeHead` of a streamed answer. */
+export function sessionCookieHeaders(ctx: RequestContext): { 'Set-Cookie'?: string } {
+  const cookie = sessionCookieOf(ctx);
+  return cookie === undefined ? {} : { 'Set-Cookie': cookie };
+}
+
 /** Sends raw bytes (attachments, multipart bodies). */
 export function sendBytes(ctx: RequestContext, status: number, bytes: Uint8Array, headers: Headers): void {
   const res = ctx.res;

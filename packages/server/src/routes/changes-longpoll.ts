@@ -1,6 +1,6 @@
 import type { ChangesOptions, ChangesResponse, ChangesRow, Seq } from '@settee/core';
 import type { RequestContext } from '../http/context.js';
-import { sendText } from '../http/respond.js';
+import { sendText, sessionCookieHeaders } from '../http/respond.js';
 import { DEFAULT_WAIT } from '../http/stream-feed.js';
 import type { DbTarget } from './db-target.js';
 
@@ -65,6 +65,6 @@ export async function longpollChanges(
 
 /** The head and the opening of the `results` list, sent with the first heartbeat (chttpd's delayed response). */
 function openAnswer(ctx: RequestContext): void {
-  ctx.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'must-revalidate', 'Transfer-Encoding': 'chunked' });
+  ctx.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'must-revalidate', 'Transfer-Encoding': 'chunked', ...sessionCookieHeaders(ctx) });
   if (ctx.method !== 'HEAD') ctx.res.write('{"results":[\n');
 }

@@ -5,7 +5,7 @@ import { etagMatches, md5Etag } from '../http/conditional.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery, queryParams, type QueryOptions } from '../http/query.js';
-import { sendNotModified, sendText } from '../http/respond.js';
+import { sendNotModified, sendText, sessionCookieHeaders } from '../http/respond.js';
 import { DEFAULT_WAIT, streamFeed } from '../http/stream-feed.js';
 import { longpollChanges, type RenderRow } from './changes-longpoll.js';
 import type { DbTarget } from './db-target.js';
@@ -144,6 +144,7 @@ async function streamChanges(
     'Content-Type': eventsource ? 'text/event-stream' : 'application/json',
     'Cache-Control': eventsource ? 'no-cache' : 'must-revalidate',
     ...(eventsource ? {} : { 'Transfer-Encoding': 'chunked' }),
+    ...sessionCookieHeaders(ctx),
   });
   if (ctx.method === 'HEAD') {
     res.end();

@@ -3,6 +3,7 @@ import { NotFoundError, type DbUpdate, type DbUpdatesAdapter, type DbUpdatesResp
 import { requireServerAdmin } from '../auth/security.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
+import { sessionCookieHeaders } from '../http/respond.js';
 import { streamFeed } from '../http/stream-feed.js';
 import { visibleDbName } from '../server-state.js';
 import { checkFeed, parseDbUpdatesQuery, type DbUpdatesParams } from './db-updates-params.js';
@@ -51,7 +52,7 @@ function writeHead(ctx: RequestContext, eventsource: boolean): void {
   ctx.res.writeHead(200, {
     'Content-Type': eventsource ? 'text/event-stream' : 'application/json',
     'Cache-Control': eventsource ? 'no-cache' : 'must-revalidate',
-    ...(ctx.setCookie === undefined ? {} : { 'Set-Cookie': ctx.setCookie }),
+    ...sessionCookieHeaders(ctx),
   });
 }
 

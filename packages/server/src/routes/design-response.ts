@@ -1,5 +1,6 @@
 import type { DesignResponse } from '@settee/core';
 import type { RequestContext } from '../http/context.js';
+import { sessionCookieHeaders } from '../http/respond.js';
 
 /** Which design function answered: they differ in the headers CouchDB adds. */
 export type DesignKind = 'show' | 'list' | 'update';
@@ -62,7 +63,7 @@ export function sendDesignResponse(ctx: RequestContext, kind: DesignKind, respon
   // CORS may already vary on Origin: keep both.
   const vary = res.getHeader('Vary');
   if (typeof vary === 'string' && typeof headers['Vary'] === 'string') headers['Vary'] = `${vary}, ${headers['Vary']}`;
-  if (ctx.setCookie !== undefined) headers['Set-Cookie'] = ctx.setCookie;
+  Object.assign(headers, sessionCookieHeaders(ctx));
   res.writeHead(response.status, headers);
   res.end(ctx.method === 'HEAD' ? undefined : response.body);
 }
