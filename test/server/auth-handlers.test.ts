@@ -291,3 +291,33 @@ describe('Location headers behind a proxy (http_test)', () => {
     await doc.arrayBuffer();
   });
 });
+
+describe('endpoints CouchDB guards before _security (chttpd_auth_request)', () => {
+  it('_compact and _view_cleanup: whoever is not a server or db admin gets 401, member or not', async () => {
+    await (await request(server, '/compactme', { method: 'PUT' })).arrayBuffer();
+    await (await request(server, '/compactme/_security', { method: 'PUT', json: { members: { names: ['alice'] } } })).arrayBuffer();
+    for (const [path, auth] of [['/compactme/_compact', ALICE], ['/compactme/_view_cleanup', ALICE], ['/compactme/_compact', basic('bob', 'bob-pw')], ['/compactme/_compact', null]] as const) {
+      const res = await request(server, path, { method: 'POST', auth, json: {} });
+      expect([res.status, await res.json()]).toStrictEqual([401, { error: 'unauthorized', reason: 'You are not a server or db admin.' }]);
+    }
+    await (await request(server, '/compactme/_security', { method: 'PUT', json: { admins: { names: ['alice'] } } })).arrayBuffer();
+    const admin = await request(server, '/compactme/_compact', { method: 'POST', auth: ALICE, json: {} });
+    expect(admin.status).toBe(202);
+    await admin.arrayBuffer();
+  });
+
+  it('_replicator/_all_docs and _changes are for server admins even when its _security lets members in', async () => {
+    await (await request(server, '/_replicator/_security', { method: 'PUT', json: { members: { names: ['alice'] } } })).arrayBuffer();
+    try {
+      for (const path of ['/_replicator/_all_docs', '/_replicator/_changes']) {
+        const res = await request(server, path, { auth: ALICE });
+        expect([res.status, ((await res.json()) as { error: string }).error]).toStrictEqual([401, 'unauthorized']);
+      }
+      const info = await request(server, '/_replicator', { auth: ALICE });
+      expect(info.status).toBe(200);
+      await info.arrayBuffer();
+    } finally {
+      await (await request(server, '/_replicator/_security', { method: 'PUT', json: { admins: { roles: ['_admin'] }, members: { roles: ['_admin'] } } })).arrayBuffer();
+    }
+  });
+});

@@ -683,6 +683,23 @@ describe('CORS', () => {
   });
 });
 
+describe('X-HTTP-Method-Override (chttpd, method_override_test)', () => {
+  it('a POST acts as the method it names; any other method keeps its own', async () => {
+    await (await request(server, '/overridden', { method: 'PUT' })).arrayBuffer();
+    const put = await request(server, '/overridden/fnord', { method: 'POST', json: { bob: 'connie' }, headers: { 'x-http-method-override': 'PUT' } });
+    expect(put.status).toBe(201);
+    const { rev } = (await put.json()) as { rev: string };
+    const viaGet = await request(server, '/overridden/fnord', { headers: { 'x-http-method-override': 'PUT' } });
+    expect([viaGet.status, ((await viaGet.json()) as { bob: string }).bob]).toStrictEqual([200, 'connie']);
+    const removed = await request(server, `/overridden/fnord?rev=${rev}`, { method: 'POST', headers: { 'x-http-method-override': 'DELETE' } });
+    expect(removed.status).toBe(200);
+    await removed.arrayBuffer();
+    const gone = await request(server, '/overridden/fnord');
+    expect(gone.status).toBe(404);
+    await gone.arrayBuffer();
+  });
+});
+
 describe('limits and failures', () => {
   it('413 for a body over maxBodyBytes, announced or streamed', async () => {
     const small = await startServer({ maxBodyBytes: 1024 });

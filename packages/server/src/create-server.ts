@@ -121,6 +121,16 @@ export async function createServer(options: ServerOptions): Promise<SetteeServer
   };
 }
 
+/** Methods a POST may stand in for with `X-HTTP-Method-Override`, as chttpd allows. */
+const OVERRIDES: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT', 'COPY']);
+
+/** The request's method: a POST's `X-HTTP-Method-Override` for clients that cannot send others; else its own. */
+function effectiveMethod(req: IncomingMessage): string {
+  const method = req.method ?? 'GET';
+  const override = req.headers['x-http-method-override'];
+  return method === 'POST' && typeof override === 'string' && OVERRIDES.has(override) ? override : method;
+}
+
 /** One request: authenticate, route, and turn a failure into CouchDB's error answer. */
 async function handle(state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // CouchDB tags every answer with a request id, the client's own when it sent one (chttpd).
@@ -133,7 +143,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
   const ctx: RequestContext = {
     req,
     res,
-    method: req.method ?? 'GET',
+    method: effectiveMethod(req),
     segments,
     rawQuery,
     user: { name: null, roles: [] },

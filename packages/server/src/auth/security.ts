@@ -71,6 +71,15 @@ export function requireDbAdmin(role: DbRole): void {
   if (role !== 'admin') throw new ForbiddenError('You are not a db or server admin.');
 }
 
+/**
+ * CouchDB's `require_db_admin` of `_compact` and `_view_cleanup`: checked before membership, so whoever is not a
+ * server or database admin (members and strangers alike) gets this 401. Throws 404 when the database is missing.
+ */
+export async function requireDbAdminOf(state: ServerState, db: string, user: UserCtx): Promise<void> {
+  const security = await securityOf(state, db);
+  if (!isServerAdmin(user) && !matches(user, security.admins)) throw new UnauthorizedError('You are not a server or db admin.');
+}
+
 /** Throws CouchDB's 401 unless the user is a server admin. */
 export function requireServerAdmin(user: UserCtx): void {
   if (!isServerAdmin(user)) throw new UnauthorizedError('You are not a server admin.');

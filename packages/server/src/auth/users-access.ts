@@ -19,10 +19,11 @@ export function ownUserDocId(user: UserCtx): string | undefined {
 }
 
 /**
- * CouchDB's `chttpd_auth_request` for `_users`: `_all_docs` and `_changes` are for server admins only, checked
- * before the database's `_security` (so even a member, or a database admin of `_users`, gets 401).
+ * CouchDB's `chttpd_auth_request` for `_users` and `_replicator`: `_all_docs` and `_changes` are for server admins
+ * only, checked before the database's `_security` (so even a member, or a database admin, gets 401): they would
+ * list every user, or every replication with the credentials in its URLs.
  */
-export function usersDbPreflight(user: UserCtx, endpoint: string | undefined): void {
+export function systemDbListingPreflight(user: UserCtx, endpoint: string | undefined): void {
   if ((endpoint === '_all_docs' || endpoint === '_changes') && !isServerAdmin(user)) requireServerAdmin(user);
 }
 

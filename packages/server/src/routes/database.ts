@@ -13,7 +13,7 @@ import {
   type SecurityObject,
 } from '@settee/core';
 import { assertPartitionedOption } from '@settee/engine';
-import { createAdminOnlyDb, dbRole, requireDbAdmin, requireServerAdmin } from '../auth/security.js';
+import { createAdminOnlyDb, dbRole, requireDbAdmin, requireDbAdminOf, requireServerAdmin } from '../auth/security.js';
 import { isObject, readJson, readJsonObject, readJsonTyped } from '../http/body.js';
 import { bulkGetMultipart, bulkGetMultipartType, wantsMultipartBulkGet } from '../http/bulk-get-multipart.js';
 import type { RequestContext } from '../http/context.js';
@@ -32,7 +32,7 @@ import { documentRoute, postDoc } from './documents.js';
 import { explainRoute, findRoute, indexRoute } from './find.js';
 import { partitionRoute } from './partition.js';
 import { seenInUsersDb, usersBulkDocs, usersDbRoute } from './users-db.js';
-import { usersDbPreflight } from '../auth/users-access.js';
+import { systemDbListingPreflight } from '../auth/users-access.js';
 
 const DB_MISSING = 'Database does not exist.';
 
@@ -89,7 +89,9 @@ export async function databaseRoute(ctx: RequestContext): Promise<void> {
   const engineName = engineDbName(name);
   if (engineName === undefined) throw new NotFoundError(DB_MISSING);
   if (second === undefined) return databaseItself(ctx, name, engineName);
-  if (engineName === USERS_DB) usersDbPreflight(ctx.user, second);
+  if (PERMANENT_SYSTEM_DBS.has(name)) systemDbListingPreflight(ctx.user, second);
+  // Compaction is for database admins, checked before membership (chttpd_auth_request require_db_admin).
+  if (second === '_compact' || second === '_view_cleanup') await requireDbAdminOf(ctx.state, engineName, ctx.user);
   const target = await targetOf(ctx, name, engineName);
   // `_users` hides other users' documents from whoever does not administer it.
   if (isUsersDb(target) && target.role !== 'admin' && (await usersDbRoute(ctx, target, second, rest))) return;
