@@ -1,6 +1,6 @@
 // Server and database level behaviour, after shared/couchdb-reference/databases.json and server.json.
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, NotFoundError, PreconditionFailedError } from '@settee/core';
+import { BadRequestError, NotFoundError, PreconditionFailedError, type SecurityObject } from '@settee/core';
 import { backends } from './backends.js';
 import { expectCouchError } from './expect-couch-error.js';
 import { useBackend } from './harness.js';
@@ -261,6 +261,17 @@ describe.each(backends)('databases [$name]', (backend) => {
       expect(await db.getSecurity()).toStrictEqual(security);
       expect(await db.putSecurity({})).toStrictEqual({ ok: true });
       expect(await db.getSecurity()).toStrictEqual({});
+    });
+
+    it('refuses a _security object whose names or roles are not lists of strings, and writes nothing', async () => {
+      const db = await h.createDb('badsecurity');
+      const good = { admins: { names: [], roles: ['boss'] }, members: { names: ['carol'], roles: [] }, extra: { any: 'thing' } };
+      expect(await db.putSecurity(good)).toStrictEqual({ ok: true });
+      for (const bad of [{ members: { names: 'x' } }, { admins: { roles: [1] } }, { readers: { names: [true] } }]) {
+        // CouchDB 3.4 answers a bare 500 no_majority (recorded in auth.json); a single node says which list is wrong.
+        await expect(db.putSecurity(bad as unknown as SecurityObject)).rejects.toMatchObject({ status: expect.any(Number) as number });
+      }
+      expect(await db.getSecurity()).toStrictEqual(good);
     });
 
     it('accepts compaction and keeps every leaf readable', async () => {

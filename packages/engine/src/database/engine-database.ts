@@ -72,6 +72,7 @@ import { PARALLEL_HASH_MIN, precomputeRevHashes } from './precompute-rev-hashes.
 import type { RevHashPool } from '../revs/rev-hash-pool.js';
 import { purgeDocs } from './purge.js';
 import { readBulkGet, readDoc, readOpenRevs } from './read-doc.js';
+import { checkSecurityObject } from './security-object.js';
 import { SPACE } from './records.js';
 import { waitForCommit } from './wait-for-commit.js';
 import { writeDocs } from './write-docs.js';
@@ -313,11 +314,7 @@ export class EngineDatabase implements DatabaseAdapter {
 
   async putSecurity(security: SecurityObject): Promise<OkResponse> {
     const ctx = this.ctx;
-    if (!isJsonObject(security)) throw new BadRequestError('The security object must be a JSON object');
-    for (const section of ['admins', 'members'] as const) {
-      const value: unknown = security[section];
-      if (value !== undefined && !isJsonObject(value)) throw new BadRequestError(`\`${section}\` must be an object with \`names\` and \`roles\` lists`);
-    }
+    checkSecurityObject(security);
     ctx.storage.write([{ type: 'put', space: SPACE.meta, key: 'security', value: JSON.stringify(security) }]);
     return { ok: true };
   }
