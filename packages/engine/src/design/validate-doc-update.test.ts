@@ -49,6 +49,11 @@ describe('validate_doc_update on the engine write paths', () => {
       await engine.createDb('db');
       const db = engine.db('db');
       await expect(db.put({ _id: '_design/x', views: {} }, { userCtx: { name: 'bob', roles: [] } })).rejects.toMatchObject({
+        status: 403,
+        error: 'forbidden',
+        reason: 'You are not a db or server admin.',
+      });
+      await expect(db.put({ _id: '_design/x', views: {} }, { userCtx: { name: null, roles: [] } })).rejects.toMatchObject({
         status: 401,
         error: 'unauthorized',
         reason: 'You are not a db or server admin.',

@@ -55,7 +55,11 @@ export function validateWrite(ctx: DbContext, id: string, doc: PreparedDoc, curr
     // Load the validators as of before this batch, then mark them to reload once the batch is committed.
     validators(ctx);
     caches.get(ctx)!.staleAfter = ctx.meta;
-    if (userCtx && !isAdmin(ctx, userCtx)) throw new UnauthorizedError('You are not a db or server admin.');
+    if (userCtx && !isAdmin(ctx, userCtx)) {
+      // couch_db's throw_security_error: anonymous users are asked to log in (401), known ones are refused (403).
+      const reason = 'You are not a db or server admin.';
+      throw userCtx.name === null ? new UnauthorizedError(reason) : new ForbiddenError(reason);
+    }
     if (!doc.deleted) validateDesignDoc(id, doc.body, ctx.partitioned === true);
     return;
   }
