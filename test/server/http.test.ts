@@ -78,6 +78,7 @@ describe('server endpoints', () => {
   it('_uuids: count, no-cache, limits', async () => {
     const res = await request(server, '/_uuids?count=3');
     expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(res.headers.get('etag')).toMatch(/^"[0-9a-f]{32}"$/);
     const { uuids } = (await res.json()) as { uuids: string[] };
     expect(uuids).toHaveLength(3);
     for (const uuid of uuids) expect(uuid).toMatch(/^[0-9a-f]{32}$/);
@@ -97,6 +98,20 @@ describe('server endpoints', () => {
     expect(await bad.json()).toStrictEqual({ error: 'query_parse_error', reason: 'Invalid value for integer: "abc"' });
     const notJson = await request(server, '/_all_dbs?startkey=ref_');
     expect(await notJson.json()).toStrictEqual({ error: 'bad_request', reason: 'invalid UTF-8 JSON' });
+  });
+
+  it('_all_dbs carries an ETag that changes when a database is created, and If-None-Match gets 304', async () => {
+    const first = await request(server, '/_all_dbs?limit=1');
+    const etag = first.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    await first.arrayBuffer();
+    const same = await request(server, '/_all_dbs', { headers: { 'if-none-match': etag } });
+    expect(same.status).toBe(304);
+    await same.arrayBuffer();
+    await (await request(server, '/etag-new-db', { method: 'PUT' })).arrayBuffer();
+    const after = await request(server, '/_all_dbs', { headers: { 'if-none-match': etag } });
+    expect(after.status).toBe(200);
+    expect(await after.json()).toContain('etag-new-db');
   });
 
   it('_dbs_info: entries per key, 415 without JSON, 400 without keys', async () => {

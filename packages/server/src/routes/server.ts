@@ -4,7 +4,8 @@ import { isObject, readJsonTyped } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery } from '../http/query.js';
-import { sendJson } from '../http/respond.js';
+import { etagMatches, md5Etag } from '../http/conditional.js';
+import { sendJson, sendNotModified } from '../http/respond.js';
 import { engineDbName, NODE_NAME, visibleDbName } from '../server-state.js';
 import { SERVER_VERSION } from '../version.js';
 import { nodeResource } from './node-stats.js';
@@ -37,7 +38,9 @@ export async function uuids(ctx: RequestContext): Promise<void> {
   if (!isRead(ctx)) throw methodNotAllowed('GET');
   const { count } = parseQuery(ctx.rawQuery);
   const list = await ctx.engine.uuids(count === undefined ? 1 : (count as number));
-  sendJson(ctx, 200, { uuids: list }, { 'Cache-Control': 'no-cache', Pragma: 'no-cache' });
+  const body = { uuids: list };
+  // CouchDB tags the answer with an ETag of the uuids themselves (chttpd_misc), a new one every time.
+  sendJson(ctx, 200, body, { 'Cache-Control': 'no-cache', Pragma: 'no-cache', ETag: md5Etag(JSON.stringify(body)) });
 }
 
 /** Database names as clients see them: the internal users database shows as `_users`. */
@@ -87,7 +90,15 @@ export async function allDbs(ctx: RequestContext): Promise<void> {
   if (!isRead(ctx)) throw methodNotAllowed('GET,HEAD');
   requireServerAdmin(ctx.user);
   const options = allDbsOptions(ctx.rawQuery);
-  sendJson(ctx, 200, rangeOf(await visibleDbNames(ctx), options));
+  const names = await visibleDbNames(ctx);
+  // The ETag follows the whole list of databases, whatever the range asked (chttpd_misc tags it with the info of
+  // its database of databases): a client polling with If-None-Match hears of every creation and deletion.
+  const etag = md5Etag(JSON.stringify(names));
+  if (etagMatches(ctx, etag)) {
+    sendNotModified(ctx.res, etag);
+    return;
+  }
+  sendJson(ctx, 200, rangeOf(names, options), { ETag: etag });
 }
 
 async function infoEntry(ctx: RequestContext, key: string): Promise<Record<string, unknown>> {
