@@ -269,6 +269,26 @@ describe('documents', () => {
     expect(byHeader.status).toBe(200);
   });
 
+  it('_local documents carry an opaque ETag of revision and body (couch_httpd doc_etag) and honour If-None-Match', async () => {
+    const tag = (res: Response): string => res.headers.get('etag') ?? '';
+    const put = await request(server, '/db/_local/tagged', { method: 'PUT', json: { a: 1 } });
+    expect(tag(put)).toMatch(/^"[0-9A-Z]+"$/);
+    await put.arrayBuffer();
+    const get = await request(server, '/db/_local/tagged');
+    expect(tag(get)).toBe(tag(put));
+    await get.arrayBuffer();
+    const cached = await request(server, '/db/_local/tagged', { headers: { 'if-none-match': tag(get) } });
+    expect(cached.status).toBe(304);
+    await cached.arrayBuffer();
+    // Local documents keep no history: overwriting with the same rev but another body still changes the ETag.
+    const again = await request(server, '/db/_local/tagged', { method: 'PUT', json: { _rev: '0-1', a: 2 } });
+    expect(tag(again)).not.toBe(tag(put));
+    await again.arrayBuffer();
+    const removed = await request(server, '/db/_local/tagged?rev=0-2', { method: 'DELETE' });
+    expect([removed.status, tag(removed)]).toStrictEqual([200, expect.stringMatching(/^"[0-9A-Z]+"$/)]);
+    await removed.arrayBuffer();
+  });
+
   it('answers odd paths and batch writes as CouchDB does', async () => {
     const badRequest = (reason: string) => ({ error: 'bad_request', reason });
     for (const path of ['/db/_local', '/db/_local/']) {

@@ -9,6 +9,17 @@ export function md5Etag(text: string): string {
 }
 
 /**
+ * The ETag of a `_local` document's answer: a hash of its revision and body (CouchDB's couch_httpd doc_etag hashes
+ * the Erlang term of both, so the value is opaque and only needs to change with either), written in base 36 as
+ * CouchDB writes its computed ETags.
+ */
+export function localDocEtag(rev: string, body: Record<string, unknown>): string {
+  const { _id: _id, _rev: _rev, _revisions: _revisions, _deleted: _deleted, ...members } = body;
+  const digest = createHash('md5').update(JSON.stringify([rev, members])).digest('hex');
+  return `"${BigInt(`0x${digest}`).toString(36).toUpperCase()}"`;
+}
+
+/**
  * True when `If-None-Match` names `etag` (quoted, as sent): CouchDB splits the header on commas and spaces and drops
  * weak `W/` prefixes (couch_httpd:etag_match).
  */

@@ -12,7 +12,7 @@ import { requireDbAdmin } from '../auth/security.js';
 import { prepareUserDoc } from '../auth/users.js';
 import { usersDbWriter } from '../auth/users-access.js';
 import { isObject, mediaType, readBody, readJson, readJsonTyped } from '../http/body.js';
-import { etagMatches, requestRev } from '../http/conditional.js';
+import { etagMatches, localDocEtag, requestRev } from '../http/conditional.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { documentFromMultipart, documentToMultipart, jsonParts, newBoundary } from '../http/multipart.js';
@@ -73,13 +73,12 @@ async function getDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
   const multipart = (query['attachments'] === true || query['atts_since'] !== undefined) && acceptsMultipart(ctx);
   const options = (multipart ? { ...query, att_encoding_info: true } : query) as GetOptions;
   const doc = (await target.db.get(id, options)) as unknown as Record<string, unknown>;
-  const local = id.startsWith('_local/');
-  const etag = `"${String(doc['_rev'])}"`;
-  if (!local && etagMatches(ctx, etag)) {
+  const etag = id.startsWith('_local/') ? localDocEtag(String(doc['_rev']), doc) : `"${String(doc['_rev'])}"`;
+  if (etagMatches(ctx, etag)) {
     sendNotModified(ctx.res, etag);
     return;
   }
-  const headers: Record<string, string> = local ? {} : { ETag: etag };
+  const headers: Record<string, string> = { ETag: etag };
   if (multipart && hasInlineAttachments(doc)) {
     const boundary = newBoundary();
     sendBytes(ctx, 200, documentToMultipart(doc, boundary), {
@@ -118,7 +117,7 @@ async function putDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
   const result = await write;
   const status = doc['_deleted'] === true ? 200 : 201;
   const headers: Record<string, string> = { Location: locationOf(ctx, target.name, result.id) };
-  if (!id.startsWith('_local/')) headers['ETag'] = `"${result.rev}"`;
+  headers['ETag'] = id.startsWith('_local/') ? localDocEtag(result.rev, doc) : `"${result.rev}"`;
   sendJson(ctx, status, result, headers);
 }
 
@@ -159,14 +158,14 @@ async function deleteDoc(ctx: RequestContext, target: DbTarget, id: string): Pro
   if (rev === undefined) {
     if (id.startsWith('_local/')) {
       const result = await target.db.put({ _id: id, _deleted: true });
-      sendJson(ctx, 200, result);
+      sendJson(ctx, 200, result, { ETag: localDocEtag(result.rev, {}) });
       return;
     }
     await target.db.get(id);
     throw new ConflictError('Document update conflict.');
   }
   const result = await target.db.remove(id, rev, { userCtx: userContextOf(ctx, target) });
-  sendJson(ctx, 200, result, id.startsWith('_local/') ? {} : { ETag: `"${result.rev}"` });
+  sendJson(ctx, 200, result, { ETag: id.startsWith('_local/') ? localDocEtag(result.rev, {}) : `"${result.rev}"` });
 }
 
 /** The target of `COPY`: `Destination: id` or `id?rev=...`. */
