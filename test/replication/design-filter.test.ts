@@ -47,7 +47,7 @@ describe('design-document filters on an engine:memory source', () => {
     const ann = { filter: 'app/mine', query_params: { owner: 'ann' } };
     const first = await untilComplete(replicate(source, target, ann));
     expect(Object.keys(await leafTable(target))).toEqual(['a', 'c']);
-    expect(first.replication_id).toBe(replicationId(source.location, target.location, ann));
+    expect(first.replication_id).toBe(replicationId(source.location, target.location, ann, OWNED_BY.filters.mine));
     expect(first.history[0]).toMatchObject({ docs_read: 2, docs_written: 2 });
 
     const bob = { filter: 'app/mine', query_params: { owner: 'bob' } };
@@ -63,6 +63,41 @@ describe('design-document filters on an engine:memory source', () => {
     const again = await untilComplete(replicate(source, target, ann));
     expect(again.history[0]).toMatchObject({ docs_read: 1, docs_written: 1 });
     expect(Object.keys(await leafTable(target))).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('starts over when the filter\'s code changes, as CouchDB hashes the code into the id (COUCHDB-892)', async () => {
+    const source = await fresh('src');
+    const target = await fresh('tgt');
+    const below = { _id: '_design/app', filters: { f: 'function (doc, req) { return doc.value < Number(req.query.max); }' } };
+    const written = await source.put(below);
+    await source.bulkDocs([1, 2, 3, 4].map((value) => ({ _id: `foo${value}`, value })));
+    const options = { filter: 'app/f', query_params: { max: '3' } };
+    const first = await untilComplete(replicate(source, target, options));
+    expect(first.history).toHaveLength(1);
+    expect(Object.keys(await leafTable(target))).toEqual(['foo1', 'foo2']);
+
+    await source.put({ ...below, _rev: written.rev, filters: { f: '  function (doc, req) { return true; }\n' } });
+    const second = await untilComplete(replicate(source, target, options));
+    expect(second.replication_id).not.toBe(first.replication_id);
+    expect(second.replication_id).toBe(replicationId(source.location, target.location, options, 'function (doc, req) { return true; }'));
+    // A fresh checkpoint: one session, from 0, the design document and the two documents the old code refused.
+    expect(second.history).toHaveLength(1);
+    expect(second.history[0]).toMatchObject({ start_last_seq: 0, docs_read: 3, docs_written: 3 });
+    expect(Object.keys(await leafTable(target))).toEqual(['_design/app', 'foo1', 'foo2', 'foo3', 'foo4']);
+  });
+
+  it('answers no_changes when no change passed the filter since the checkpoint, and keeps the checkpoint', async () => {
+    const source = await fresh('src');
+    const target = await fresh('tgt');
+    await source.put(OWNED_BY);
+    await source.put({ _id: 'a', owner: 'ann' });
+    const ann = { filter: 'app/mine', query_params: { owner: 'ann' } };
+    const first = await untilComplete(replicate(source, target, ann));
+    await source.put({ _id: 'b', owner: 'bob' });
+    const again = await untilComplete(replicate(source, target, ann));
+    // CouchDB's one-shot jobs checkpoint the last change they saw, never the feed's last_seq.
+    expect(again).toMatchObject({ no_changes: true, session_id: first.session_id, source_last_seq: first.source_last_seq });
+    expect(again.history).toEqual(first.history);
   });
 
   it('copies the leaves of a conflicted document that pass, not the ones that do not', async () => {

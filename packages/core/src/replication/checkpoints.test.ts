@@ -18,6 +18,8 @@ function entry(session: string, seq: string): ReplicationHistoryEntry {
     docs_read: 1,
     docs_written: 1,
     doc_write_failures: 0,
+    bulk_get_docs: 1,
+    bulk_get_attempts: 1,
   };
 }
 

@@ -45,7 +45,7 @@ export async function copyBatch(
   }
   if (missing.length === 0 || aborted()) return;
 
-  let docs = await fetcher.fetch(missing, true);
+  let docs = await fetcher.fetch(missing, true, stats);
   if (aborted()) return;
   let failures: number;
   try {
@@ -53,7 +53,7 @@ export async function copyBatch(
   } catch (error) {
     if (!isMissingStub(error)) throw error;
     // The target lacks an attachment we sent as a stub (its ancestor was compacted away): send the bytes.
-    docs = await fetcher.fetch(missing, false);
+    docs = await fetcher.fetch(missing, false, stats);
     if (aborted()) return;
     failures = await writeRevisions(target, docs);
   }

@@ -12,7 +12,7 @@ export type FeedFilter = Pick<ChangesOptions, 'filter' | 'doc_ids' | 'selector' 
  */
 export function feedFilter(options: ReplicationOptions): FeedFilter {
   const given = [options.doc_ids, options.selector, options.filter].filter((value) => value !== undefined).length;
-  if (given > 1) throw new BadRequestError('`doc_ids`, `filter`, `selector` are mutually exclusive');
+  if (given > 1) throw new BadRequestError('`doc_ids`,`filter`,`selector` are mutually exclusive');
   if (options.doc_ids !== undefined) {
     if (!Array.isArray(options.doc_ids) || !options.doc_ids.every((id) => typeof id === 'string')) {
       throw new BadRequestError('parameter `doc_ids` must be an array');
@@ -24,8 +24,9 @@ export function feedFilter(options: ReplicationOptions): FeedFilter {
     return { filter: '_selector', selector: options.selector };
   }
   if (options.filter !== undefined) {
-    if (typeof options.filter !== 'string' || !/^[^/]+\/[^/]+$/.test(options.filter)) {
-      throw new BadRequestError('`filter` must be of the form `designname/filtername`');
+    // `_view`, `_design`...: the source's built-in filters, served as they are (CouchDB's `view` filter type).
+    if (typeof options.filter !== 'string' || (!options.filter.startsWith('_') && !/^[^/]+\/.+$/.test(options.filter))) {
+      throw new BadRequestError('Invalid filter. Must match `ddocname/filtername`.');
     }
     return { filter: options.filter, ...(options.query_params === undefined ? {} : { query_params: { ...options.query_params } }) };
   }

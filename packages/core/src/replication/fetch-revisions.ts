@@ -2,6 +2,7 @@ import type { BulkGetRequest } from '../adapter/bulk.js';
 import type { DatabaseAdapter } from '../adapter/database-adapter.js';
 import type { Document } from '../adapter/documents.js';
 import { SetteeError } from '../errors/settee-error.js';
+import type { MutableStats } from './stats.js';
 
 /** One document's revisions the target lacks, and the leaves it has that may hold their attachments. */
 export interface MissingRevisions {
@@ -29,10 +30,11 @@ export class RevisionFetcher {
 
   constructor(private readonly source: DatabaseAdapter) {}
 
-  async fetch(missing: readonly MissingRevisions[], sinceAncestors: boolean): Promise<Document[]> {
-    const { found, rest } = await this.#firstGenerations(missing);
+  /** Reads the revisions; `stats` counts those asked for and read in bulk (CouchDB's `bulk_get_*` counters). */
+  async fetch(missing: readonly MissingRevisions[], sinceAncestors: boolean, stats?: MutableStats): Promise<Document[]> {
+    const { found, rest } = await this.#firstGenerations(missing, stats);
     if (rest.length === 0) return found;
-    return [...found, ...(await this.#withHistory(rest, sinceAncestors))];
+    return [...found, ...(await this.#withHistory(rest, sinceAncestors, stats))];
   }
 
   /**
@@ -40,7 +42,10 @@ export class RevisionFetcher {
    * itself, so `_all_docs` with `include_docs` (a cheaper read than `_bulk_get` on every backend) gives all there is
    * to write, whenever that revision is still the document's winner. Everything else goes the usual way.
    */
-  async #firstGenerations(missing: readonly MissingRevisions[]): Promise<{ found: Document[]; rest: MissingRevisions[] }> {
+  async #firstGenerations(
+    missing: readonly MissingRevisions[],
+    stats: MutableStats | undefined,
+  ): Promise<{ found: Document[]; rest: MissingRevisions[] }> {
     const candidates = new Map<string, string>();
     for (const entry of missing) {
       const [rev] = entry.revs;
@@ -69,13 +74,17 @@ export class RevisionFetcher {
       found.push(doc);
       done.add(row.id);
     }
+    if (stats !== undefined) {
+      stats.bulk_get_attempts += candidates.size;
+      stats.bulk_get_docs += found.length;
+    }
     return { found, rest: missing.filter((entry) => !done.has(entry.id)) };
   }
 
-  async #withHistory(missing: readonly MissingRevisions[], sinceAncestors: boolean): Promise<Document[]> {
+  async #withHistory(missing: readonly MissingRevisions[], sinceAncestors: boolean, stats: MutableStats | undefined): Promise<Document[]> {
     if (this.#bulkGet) {
       try {
-        return await this.#viaBulkGet(missing, sinceAncestors);
+        return await this.#viaBulkGet(missing, sinceAncestors, stats);
       } catch (error) {
         if (!(error instanceof SetteeError) || !UNSUPPORTED.has(error.status) || error.reason === 'Database does not exist.') {
           throw error;
@@ -86,7 +95,7 @@ export class RevisionFetcher {
     return this.#viaOpenRevs(missing, sinceAncestors);
   }
 
-  async #viaBulkGet(missing: readonly MissingRevisions[], sinceAncestors: boolean): Promise<Document[]> {
+  async #viaBulkGet(missing: readonly MissingRevisions[], sinceAncestors: boolean, stats: MutableStats | undefined): Promise<Document[]> {
     const requests: BulkGetRequest[] = [];
     for (const entry of missing) {
       for (const rev of entry.revs) {
@@ -98,6 +107,10 @@ export class RevisionFetcher {
     const docs: Document[] = [];
     for (const result of answer.results) {
       for (const entry of result.docs) if ('ok' in entry) docs.push(entry.ok);
+    }
+    if (stats !== undefined) {
+      stats.bulk_get_attempts += requests.length;
+      stats.bulk_get_docs += docs.length;
     }
     return uniqueRevisions(docs);
   }

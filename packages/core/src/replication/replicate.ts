@@ -2,9 +2,10 @@ import { Observable } from 'rxjs';
 import { BadRequestError } from '../errors/bad-request-error.js';
 import { createTarget, databaseOf } from './endpoints.js';
 import { feedFilter } from './feed-filter.js';
+import { fetchFilterCode } from './filter-code.js';
 import { replicationId } from './replication-id.js';
 import { asSetteeError, retryDelay, retryPolicy } from './retry-policy.js';
-import { SessionAborted, runSession } from './session.js';
+import { SessionAborted, assertExists, runSession } from './session.js';
 import { emptyStats } from './stats.js';
 import type { ReplicationEndpoint, ReplicationEvent, ReplicationOptions } from './types.js';
 
@@ -65,17 +66,24 @@ export function replicate(
       const policy = retryPolicy(options.retry, continuous);
       const sourceDb = databaseOf(source);
       const targetDb = databaseOf(target);
-      const id = replicationId(sourceDb.location, targetDb.location, options);
       const stats = emptyStats();
+      /** Known once the filter's code was read from the source (CouchDB hashes the code, not the name). */
+      let id: string | undefined;
       let attempt = 0;
       for (;;) {
         try {
           if (options.create_target === true) await createTarget(target);
+          if (id === undefined) {
+            if (options.filter !== undefined) await assertExists(sourceDb);
+            const code = await fetchFilterCode(sourceDb, options.filter);
+            id = replicationId(sourceDb.location, targetDb.location, options, code);
+          }
           const result = await runSession({
             source: sourceDb,
             target: targetDb,
             replicationId: id,
             filter,
+            style: options.winning_revs_only === true ? 'main_only' : 'all_docs',
             since: options.since,
             continuous,
             batchSize,

@@ -18,16 +18,26 @@ function canonicalJson(value: JsonValue | undefined): string {
 
 /**
  * The replication id: an MD5 hex digest of both endpoints' locations and of what selects the documents (doc ids,
- * selector, filter and its parameters, `since`), like CouchDB's v4 ids. `continuous` and `create_target` are left
- * out on purpose: CouchDB's one-shot and continuous jobs on the same endpoints share one checkpoint document.
+ * selector, filter with its code and parameters, `since`, `winning_revs_only`), like CouchDB's v4 ids.
+ * `filterCode` is the design-document filter's source (`fetchFilterCode`): CouchDB hashes the code rather than its
+ * name, so that changing a filter starts the replication over. `continuous` and `create_target` are left out on
+ * purpose: CouchDB's one-shot and continuous jobs on the same endpoints share one checkpoint document.
  */
-export function replicationId(sourceLocation: string, targetLocation: string, options: ReplicationOptions): string {
+export function replicationId(
+  sourceLocation: string,
+  targetLocation: string,
+  options: ReplicationOptions,
+  filterCode?: string,
+): string {
   const selection: JsonValue[] = [];
   if (options.doc_ids !== undefined) selection.push(['doc_ids', [...new Set(options.doc_ids)].sort()]);
   if (options.selector !== undefined) selection.push(['selector', canonicalJson(options.selector)]);
   if (options.filter !== undefined) {
-    selection.push(['filter', options.filter, canonicalJson(options.query_params ?? {})]);
+    const filter: JsonValue[] = ['filter', options.filter, canonicalJson(options.query_params ?? {})];
+    if (filterCode !== undefined) filter.push(filterCode);
+    selection.push(filter);
   }
   if (options.since !== undefined) selection.push(['since', String(options.since)]);
+  if (options.winning_revs_only === true) selection.push(['winning_revs_only', true]);
   return md5Hex(canonicalJson([sourceLocation, targetLocation, selection]));
 }

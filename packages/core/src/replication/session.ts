@@ -16,6 +16,8 @@ export interface SessionContext {
   readonly target: DatabaseAdapter;
   readonly replicationId: string;
   readonly filter: FeedFilter;
+  /** `main_only` for `winning_revs_only`, else `all_docs` (every leaf). */
+  readonly style: 'main_only' | 'all_docs';
   readonly since: Seq | undefined;
   readonly continuous: boolean;
   readonly batchSize: number;
@@ -47,7 +49,7 @@ function randomHex(): string {
 }
 
 /** The missing-database answer CouchDB's replicator gives, naming the database by its credential-free location. */
-async function assertExists(db: DatabaseAdapter): Promise<void> {
+export async function assertExists(db: DatabaseAdapter): Promise<void> {
   try {
     await db.info();
   } catch (error) {
@@ -125,14 +127,20 @@ export async function runSession(ctx: SessionContext): Promise<ReplicationResult
   let rowsRead = 0;
   for (;;) {
     checkAborted();
-    const page = await source.changes({ since: cursor, limit: ctx.batchSize, style: 'all_docs', ...ctx.filter });
+    const page = await source.changes({ since: cursor, limit: ctx.batchSize, style: ctx.style, ...ctx.filter });
     checkAborted();
     const advanced = !sameSeq(page.last_seq, cursor);
     cursor = page.last_seq;
     pending = typeof page.pending === 'number' ? page.pending : 0;
     rowsRead += page.results.length;
-    // A page whose changes were all filtered out still moves the checkpoint forward.
-    if (page.results.length > 0 || advanced) await enqueue(page.results, cursor);
+    if (ctx.continuous) {
+      // CouchDB's continuous jobs checkpoint the feed's last_seq, even past changes a filter left out.
+      if (page.results.length > 0 || advanced) await enqueue(page.results, cursor);
+    } else if (page.results.length > 0) {
+      // One-shot jobs checkpoint the last change they saw (CouchDB ignores last_seq there), so a run that saw no
+      // change at all, filtered ones included, ends with `no_changes`.
+      await enqueue(page.results, page.results[page.results.length - 1]!.seq);
+    }
     if (page.results.length === 0 || page.pending === 0) break;
   }
   await drain();
@@ -140,7 +148,7 @@ export async function runSession(ctx: SessionContext): Promise<ReplicationResult
   if (ctx.continuous) await followLiveFeed();
 
   await checkpoints.flush();
-  const nothingNew = rowsRead === 0 && sameSeq(cursor, startSeq);
+  const nothingNew = rowsRead === 0;
   if (nothingNew) {
     const previous = start.previous;
     return {
@@ -171,7 +179,7 @@ export async function runSession(ctx: SessionContext): Promise<ReplicationResult
   async function followLiveFeed(): Promise<never> {
     const queue = new RowQueue();
     const subscription = source
-      .liveChanges({ since: cursor, style: 'all_docs', ...ctx.filter })
+      .liveChanges({ since: cursor, style: ctx.style, ...ctx.filter })
       .subscribe({ next: (row) => queue.push(row), error: (error: unknown) => queue.fail(error), complete: () => queue.end() });
     const stop = (): void => queue.end();
     signal.addEventListener('abort', stop);

@@ -39,6 +39,11 @@ export interface ReplicationOptions {
   readonly query_params?: Record<string, string>;
   /** Start after this source sequence instead of the checkpoint (part of the replication id when given). */
   readonly since?: Seq;
+  /**
+   * Copy only each document's winning revision, leaving conflicts behind (CouchDB 3.3's `winning_revs_only`; part of
+   * the replication id).
+   */
+  readonly winning_revs_only?: boolean;
   /** Create the target database first (the target must then be `{ server, name }`). */
   readonly create_target?: boolean;
   /** Changes per batch (default 500). */
@@ -63,6 +68,10 @@ export interface ReplicationStats {
   readonly docs_written: number;
   /** Revisions the target refused (`forbidden`, `unauthorized`, ...): counted, never fatal. */
   readonly doc_write_failures: number;
+  /** Revisions read from the source in bulk (`_bulk_get`, or `_all_docs` for first revisions). */
+  readonly bulk_get_docs: number;
+  /** Revisions asked for in bulk; those a bulk read did not return were read one document at a time. */
+  readonly bulk_get_attempts: number;
 }
 
 /** One entry of a checkpoint's `history`, exactly CouchDB's fields. */

@@ -1,6 +1,7 @@
 import {
   BadRequestError,
   NotFoundError,
+  type CreateDbOptions,
   PreconditionFailedError,
   type DatabaseAdapter,
   type ServerAdapter,
@@ -14,8 +15,8 @@ export interface ResolvedEndpoint {
   readonly db: DatabaseAdapter;
   /** CouchDB's credential-free form of the endpoint (`http://host/db/`, or a local name). */
   readonly display: string;
-  /** `create_target`: creates the database unless it exists. */
-  create(): Promise<void>;
+  /** `create_target`: creates the database unless it exists (with `create_target_params`). */
+  create(options?: CreateDbOptions): Promise<void>;
   /** Releases the connection pool of a remote endpoint. */
   close(): Promise<void>;
 }
@@ -40,9 +41,9 @@ function localEndpoint(engine: ServerAdapter, name: string): ResolvedEndpoint {
   return {
     db: engine.db(engineName),
     display: name,
-    async create() {
+    async create(options) {
       // A database the replicator creates is admin-only like one created with PUT (CouchDB 3's default).
-      await ignoreExisting(() => createAdminOnlyDb(engine, engineName));
+      await ignoreExisting(() => createAdminOnlyDb(engine, engineName, options));
     },
     close: async () => {},
   };
@@ -87,8 +88,8 @@ function remoteEndpoint(raw: string, headers: Record<string, string> | undefined
   return {
     db: server.db(name),
     display: `${base}${last}/`,
-    async create() {
-      await ignoreExisting(() => server.createDb(name));
+    async create(options) {
+      await ignoreExisting(() => server.createDb(name, options));
     },
     close: () => server.close(),
   };

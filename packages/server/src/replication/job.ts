@@ -1,5 +1,6 @@
 import {
   SetteeError,
+  fetchFilterCode,
   redactCredentials,
   replicate,
   replicationId,
@@ -37,10 +38,10 @@ export function isoSeconds(ms: number): string {
  * their credential-free form and errors are redacted.
  */
 export class ReplicationJob {
-  /** CouchDB's job id: the replication id, plus `+continuous` and `+create_target` when set. */
-  readonly id: string;
+  /** CouchDB's job id: the replication id, plus `+continuous` and `+create_target` when set (see `resolveId`). */
+  id: string;
   /** The replication id without extensions (the checkpoint documents' name). */
-  readonly baseId: string;
+  baseId: string;
   readonly pid = `<0.${(pids += 1)}.0>`;
   readonly startedOn = Date.now();
   state: JobState = 'initializing';
@@ -48,7 +49,7 @@ export class ReplicationJob {
   errorCount = 0;
   /** The last error's reason (redacted). */
   error: string | undefined;
-  stats: ReplicationStats = { missing_checked: 0, missing_found: 0, docs_read: 0, docs_written: 0, doc_write_failures: 0 };
+  stats: ReplicationStats = { missing_checked: 0, missing_found: 0, docs_read: 0, docs_written: 0, doc_write_failures: 0, bulk_get_docs: 0, bulk_get_attempts: 0 };
   changesPending: number | null = null;
   checkpointedSeq: Seq = 0;
   throughSeq: Seq = 0;
@@ -69,13 +70,38 @@ export class ReplicationJob {
     private readonly onChange: (job: ReplicationJob) => void = () => {},
   ) {
     this.baseId = replicationId(source.db.location, target.db.location, spec.options);
-    this.id = `${this.baseId}${spec.continuous ? '+continuous' : ''}${spec.createTarget ? '+create_target' : ''}`;
+    this.id = this.#withExtensions(this.baseId);
     this.done = new Promise<ReplicationResult>((resolve, reject) => {
       this.#settle = { resolve, reject };
     });
     // A caller that only looks at the states must not see an unhandled rejection.
     this.done.catch(() => undefined);
     this.#history.push({ timestamp: this.startedOn, type: 'added' });
+  }
+
+  #withExtensions(baseId: string): string {
+    return `${baseId}${this.spec.continuous ? '+continuous' : ''}${this.spec.createTarget ? '+create_target' : ''}`;
+  }
+
+  /**
+   * Completes the id of a filtered replication: CouchDB hashes the filter's code, read from the source, so the id
+   * is known only after that read (before the job answers or runs). Rejects with the error `_replicate` answers.
+   */
+  async resolveId(): Promise<void> {
+    const filter = this.spec.options.filter;
+    if (filter === undefined || filter.startsWith('_')) return;
+    let code: string | undefined;
+    try {
+      code = await fetchFilterCode(this.source.db, filter);
+    } catch (thrown) {
+      const error = thrown instanceof SetteeError ? thrown : new SetteeError(500, 'error', String(thrown));
+      if (error.reason === 'Database does not exist.') {
+        throw this.errorOf(new SetteeError(404, 'db_not_found', `could not open ${this.source.db.location}`));
+      }
+      throw this.errorOf(error);
+    }
+    this.baseId = replicationId(this.source.db.location, this.target.db.location, this.spec.options, code);
+    this.id = this.#withExtensions(this.baseId);
   }
 
   /** Starts replicating (after creating the target when asked to). */
@@ -85,7 +111,7 @@ export class ReplicationJob {
 
   async #run(): Promise<void> {
     try {
-      if (this.spec.createTarget) await this.target.create();
+      if (this.spec.createTarget) await this.target.create(this.spec.createTargetParams);
     } catch (error) {
       this.#fail(error);
       return;
@@ -105,8 +131,8 @@ export class ReplicationJob {
         this.state = 'running';
         break;
       case 'progress': {
-        const { missing_checked, missing_found, docs_read, docs_written, doc_write_failures } = event;
-        this.stats = { missing_checked, missing_found, docs_read, docs_written, doc_write_failures };
+        const { missing_checked, missing_found, docs_read, docs_written, doc_write_failures, bulk_get_docs, bulk_get_attempts } = event;
+        this.stats = { missing_checked, missing_found, docs_read, docs_written, doc_write_failures, bulk_get_docs, bulk_get_attempts };
         this.changesPending = event.pending;
         this.throughSeq = event.last_seq;
         break;
@@ -204,6 +230,8 @@ export class ReplicationJob {
       docs_written: this.stats.docs_written,
       changes_pending: this.changesPending,
       doc_write_failures: this.stats.doc_write_failures,
+      bulk_get_docs: this.stats.bulk_get_docs,
+      bulk_get_attempts: this.stats.bulk_get_attempts,
       checkpointed_source_seq: this.checkpointedSeq,
     };
     if (this.state === 'completed') return counters;
@@ -252,6 +280,8 @@ export class ReplicationJob {
       docs_read: this.stats.docs_read,
       docs_written: this.stats.docs_written,
       doc_write_failures: this.stats.doc_write_failures,
+      bulk_get_docs: this.stats.bulk_get_docs,
+      bulk_get_attempts: this.stats.bulk_get_attempts,
       changes_pending: this.changesPending,
       checkpointed_source_seq: this.checkpointedSeq,
       source_seq: this.throughSeq,

@@ -175,7 +175,7 @@ export class ReplicatorDocs {
       this.#entries.set(row.id, { docId: row.id, rev, job: undefined, stored: this.#storedOf(doc, finished) });
       return;
     }
-    this.#startJob(row.id, rev, doc);
+    await this.#startJob(row.id, rev, doc);
   }
 
   /** The state recorded for this revision of a document, if its job finished. */
@@ -205,7 +205,7 @@ export class ReplicatorDocs {
     };
   }
 
-  #startJob(docId: string, rev: string, doc: Record<string, unknown>): void {
+  async #startJob(docId: string, rev: string, doc: Record<string, unknown>): Promise<void> {
     const failed = (reason: string): void => {
       this.#entries.set(docId, {
         docId,
@@ -224,6 +224,17 @@ export class ReplicatorDocs {
     } catch (error) {
       void source?.close();
       failed(error instanceof SetteeError ? error.reason : 'invalid replication document');
+      return;
+    }
+    try {
+      await job.resolveId();
+    } catch (error) {
+      await job.stop();
+      failed(error instanceof SetteeError ? error.reason : 'invalid replication document');
+      return;
+    }
+    if (this.#closed) {
+      await job.stop();
       return;
     }
     const other = this.isRunning(job.id) ?? this.jobs().find((running) => running.id === job.id);

@@ -1,8 +1,10 @@
-import { NotFoundError, type JsonObject, type ServerAdapter } from '@settee/core';
+import { BadRequestError, NotFoundError, UnauthorizedError, type JsonObject, type ServerAdapter } from '@settee/core';
+import { requireServerAdmin } from '../auth/security.js';
+import { isServerAdmin, type UserCtx } from '../auth/user-ctx.js';
 import { resolveEndpoint, type ResolvedEndpoint } from './endpoint.js';
 import { ReplicationJob } from './job.js';
 import { ReplicatorDocs } from './replicator-docs.js';
-import { parseReplicationRequest } from './request.js';
+import { booleanParam, parseReplicationRequest } from './request.js';
 import { replicateAnswer } from './result-body.js';
 
 /** The status and body `POST /_replicate` answers with. */
@@ -17,6 +19,30 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function byId(a: ReplicationJob, b: ReplicationJob): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** `POST /_replicate` refuses `query_params` values that are not strings (CouchDB's `validate_rep_props`). */
+function checkQueryParams(body: unknown): void {
+  if (!isRecord(body) || !isRecord(body['query_params'])) return;
+  for (const [name, value] of Object.entries(body['query_params'])) {
+    if (typeof value !== 'string') throw new BadRequestError(`${name} value must be a string.`);
+  }
+}
+
+/** True for an endpoint reached over HTTP(S), whose own server checks the credentials it carries. */
+function isRemote(endpoint: unknown): boolean {
+  const url = typeof endpoint === 'string' ? endpoint : isRecord(endpoint) ? endpoint['url'] : undefined;
+  return typeof url === 'string' && /^https?:\/\//i.test(url);
+}
+
+/**
+ * Who may run a replication: CouchDB lets any user ask, and the endpoints' servers judge the credentials given.
+ * A local database name skips this server's `_security` (the engine is opened directly), so it stays for server
+ * admins; and an anonymous request is refused, so that nobody can make this server call arbitrary URLs.
+ */
+function requireAllowed(user: UserCtx, source: unknown, target: unknown): void {
+  if (isServerAdmin(user)) return;
+  if (user.name === null || !isRemote(source) || !isRemote(target)) requireServerAdmin(user);
 }
 
 /**
@@ -50,11 +76,14 @@ export class ReplicationScheduler {
    * `POST /_replicate`: a one-shot replication answers when done, a continuous one at once with its `_local_id`;
    * `cancel: true` stops a running one (by its request or by `replication_id`).
    */
-  async replicate(body: unknown, user: string | null): Promise<ReplicateAnswer> {
-    if (isRecord(body) && (body['cancel'] === true || body['cancel'] === 'true')) return this.#cancel(body);
+  async replicate(body: unknown, user: UserCtx): Promise<ReplicateAnswer> {
+    if (isRecord(body) && booleanParam(body, 'cancel')) return this.#cancel(body, user);
+    checkQueryParams(body);
     const spec = parseReplicationRequest(body);
+    requireAllowed(user, spec.source, spec.target);
     const [source, target] = this.#endpoints(spec.source, spec.target);
-    const job = new ReplicationJob(spec, source, target, { database: null, docId: null, user });
+    const job = new ReplicationJob(spec, source, target, { database: null, docId: null, user: user.name });
+    await this.#resolveIdOrStop(job);
     const running = this.#running(job.id) ?? this.#docs.jobs().find((other) => other.id === job.id);
     if (spec.continuous && running !== undefined) {
       await job.stop();
@@ -65,9 +94,22 @@ export class ReplicationScheduler {
     if (spec.continuous) return { status: 202, body: { ok: true, _local_id: job.id } };
     try {
       const result = await job.done;
-      return { status: 200, body: replicateAnswer(result, spec.options.doc_ids !== undefined) };
+      return {
+        status: 200,
+        body: replicateAnswer(result, { withDocIds: spec.options.doc_ids !== undefined, useCheckpoints: spec.options.checkpoint !== false }),
+      };
     } finally {
       if (this.#requests.get(job.id) === job) this.#requests.delete(job.id);
+    }
+  }
+
+  /** The job's full id (a filter's code is part of it); on failure the job's endpoints are released. */
+  async #resolveIdOrStop(job: ReplicationJob): Promise<void> {
+    try {
+      await job.resolveId();
+    } catch (error) {
+      await job.stop();
+      throw error;
     }
   }
 
@@ -81,19 +123,25 @@ export class ReplicationScheduler {
     }
   }
 
-  async #cancel(body: Record<string, unknown>): Promise<ReplicateAnswer> {
+  async #cancel(body: Record<string, unknown>, user: UserCtx): Promise<ReplicateAnswer> {
+    if (user.name === null) requireServerAdmin(user);
     let id: string;
     if (typeof body['replication_id'] === 'string') {
       id = body['replication_id'];
     } else {
       const spec = parseReplicationRequest(body);
+      requireAllowed(user, spec.source, spec.target);
       const [source, target] = this.#endpoints(spec.source, spec.target);
       const probe = new ReplicationJob(spec, source, target, { database: null, docId: null, user: null });
+      await this.#resolveIdOrStop(probe);
       id = probe.id;
       await probe.stop();
     }
     const job = this.#running(id);
     if (job === undefined) throw new NotFoundError('missing');
+    if (!isServerAdmin(user) && job.origin.user !== user.name) {
+      throw new UnauthorizedError("Can't cancel a replication triggered by another user");
+    }
     this.#requests.delete(id);
     await job.stop();
     return { status: 200, body: { ok: true, _local_id: id } };

@@ -14,11 +14,31 @@ function nonNegative(value: unknown, name: string, fallback: number): number {
   return value;
 }
 
+/** `_scheduler/jobs`' `limit` and `skip`: integers from 0, with CouchDB's `query_parse_error` reasons. */
+function jobsParam(ctx: RequestContext, name: 'limit' | 'skip', fallback: number): number {
+  const raw = new URLSearchParams(ctx.rawQuery).get(name);
+  if (raw === null) return fallback;
+  if (!/^[+-]?\d+$/.test(raw)) throw new BadRequestError(`${name} must be an integer`, { error: 'query_parse_error' });
+  const value = Number(raw);
+  if (value < 0) throw new BadRequestError(`${name} not in range of [0,infinity]`, { error: 'query_parse_error' });
+  return value;
+}
+
+/** CouchDB lists at most this many jobs unless `limit` says otherwise. */
+const DEFAULT_JOBS_LIMIT = 100;
+
 /** One page of a listing, CouchDB's `{total_rows, offset, <key>: [...]}`. */
 function page(ctx: RequestContext, key: 'jobs' | 'docs', all: JsonObject[]): JsonObject {
-  const query = parseQuery(ctx.rawQuery);
-  const limit = nonNegative(query['limit'], 'limit', Number.MAX_SAFE_INTEGER);
-  const skip = nonNegative(query['skip'], 'skip', 0);
+  let limit: number;
+  let skip: number;
+  if (key === 'jobs') {
+    limit = jobsParam(ctx, 'limit', DEFAULT_JOBS_LIMIT);
+    skip = jobsParam(ctx, 'skip', 0);
+  } else {
+    const query = parseQuery(ctx.rawQuery);
+    limit = nonNegative(query['limit'], 'limit', Number.MAX_SAFE_INTEGER);
+    skip = nonNegative(query['skip'], 'skip', 0);
+  }
   const offset = Math.min(skip, all.length);
   return { total_rows: all.length, offset, [key]: all.slice(offset, offset + limit) };
 }
