@@ -164,6 +164,15 @@ describe.each(backends)('changes [$name]', (backend) => {
       expect(one.pending).toBe(4);
     });
 
+    it('descending ignores since: it always runs back from the newest change to the first', async () => {
+      // CouchDB starts a descending feed at the current update_seq (fabric_view_changes get_start_seq).
+      const { db, row } = await looseFixture();
+      const middle = (await db.changes({ limit: 2 })).last_seq;
+      const all = await db.changes({ descending: true, since: middle });
+      expect(all.results.map((entry) => entry.id)).toStrictEqual(['_design/app', 'conf', 'd2', 'd1', 'd3']);
+      expect(all.last_seq).toStrictEqual(row('d3').seq);
+    });
+
     it('since now and since last_seq answer nothing', async () => {
       const db = await fixture();
       const end = (await db.changes()).last_seq;

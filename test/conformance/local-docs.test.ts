@@ -32,6 +32,15 @@ describe.each(backends)('local documents [$name]', (backend) => {
     });
   });
 
+  it('take back the _revisions a read gave them ({start: 0}), which they do not store', async () => {
+    // couch_doc:transfer_fields only asks for an integer start; PouchDB writes a _local doc back with its history.
+    const db = await h.createDb('revisions');
+    await db.put({ _id: '_local/loc1', a: 1 });
+    const read = await db.get('_local/loc1', { revs: true });
+    expect(await db.put({ ...read, a: 2 })).toStrictEqual({ ok: true, id: '_local/loc1', rev: '0-2' });
+    expect(await db.get('_local/loc1')).toStrictEqual({ _id: '_local/loc1', _rev: '0-2', a: 2 });
+  });
+
   it('delete to rev 0-0 and then read as missing, not deleted', async () => {
     const db = await h.createDb('delete');
     await db.put({ _id: '_local/loc1', a: 1 });

@@ -180,6 +180,7 @@ const POUCHDB_SERVER = {
       "revisions: 'all' with revs adds each leaf's _revisions",
       "revisions: a list answers each revision asked for, or {missing} for an unknown one",
       "revisions: a non-leaf revision answers itself, or its leaf with latest",
+      "revisions: with latest, a leaf reached from two listed revisions is answered once",
       "revisions: delwin: a live leaf beats a deleted leaf of a higher generation",
       "revisions: when every leaf is deleted, the document reads as deleted",
       "seeds: creates \"playlist\", posts mySongs, reads it back, updates with the rev and refuses the stale rev",

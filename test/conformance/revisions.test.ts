@@ -173,6 +173,15 @@ describe.each(backends)('revisions [$name]', (backend) => {
         { ok: { _id: 'conflicted', _rev: CONFLICTED.main2, v: 'main-2' } },
       ]);
     });
+
+    it('with latest, a leaf reached from two listed revisions is answered once', async () => {
+      // couch_key_tree get_key_leafs drops the leaves it found from the revisions still to look up.
+      const db = await h.createDb('openlatestonce');
+      await writeConflicted(db);
+      expect(await db.getOpenRevs('conflicted', [CONFLICTED.main1, CONFLICTED.main2], { latest: true })).toStrictEqual([
+        { ok: { _id: 'conflicted', _rev: CONFLICTED.main2, v: 'main-2' } },
+      ]);
+    });
   });
 
   describe('winner rule', () => {

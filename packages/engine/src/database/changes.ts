@@ -53,10 +53,12 @@ export function readChanges(ctx: DbContext, options: ChangesOptions): ChangesRes
 /** Scans the seq index from `since`, page by page, until `limit` rows matched or the index ends. */
 export function scanChanges(storage: Storage, meta: DbMeta, options: ChangesOptions, filter: ChangesFilter | undefined): ChangesScan {
   checkChangesOptions(options);
-  const since = parseSince(options.since, meta);
+  const descending = options.descending === true;
+  // CouchDB starts a descending feed at the current update_seq whatever `since` says (fabric_view_changes
+  // get_start_seq), so it always runs back to the first change.
+  const since = descending ? 0 : parseSince(options.since, meta);
   const limit = options.limit ?? Infinity;
   const results: ChangesRow[] = [];
-  const descending = options.descending === true;
   let cursor = descending ? Infinity : since;
   let lastScanned = since;
   let exhausted = false;

@@ -73,7 +73,8 @@ export function prepareDoc(input: unknown, idOverride?: string): PreparedDoc {
   }
   const deleted = parseDeleted(input._deleted);
   const rev = input._rev === undefined ? undefined : parseAnyRev(expectString(input._rev, 'Invalid rev format'), id);
-  const revisions = input._revisions === undefined ? undefined : parseRevisions(input._revisions);
+  const local = id !== undefined && isLocalId(id);
+  const revisions = input._revisions === undefined ? undefined : parseRevisions(input._revisions, local);
   const attachments = input._attachments === undefined ? undefined : parseAttachments(input._attachments);
   return { id: id as string | undefined, rev, revisions, deleted, body, attachments, encoded: undefined };
 }
@@ -99,13 +100,16 @@ function expectString(value: unknown, reason: string): string {
   return value;
 }
 
-function parseRevisions(value: unknown): Revisions {
+/** `_revisions` of a revision-tree document; on a `_local` document (no tree) only its shape is checked. */
+function parseRevisions(value: unknown, local: boolean): Revisions | undefined {
   if (!isJsonObject(value)) throw badSpecial('_revisions');
   const { start, ids } = value;
   // CouchDB's messages for the shapes couch_doc:transfer_fields checks; the rest are this engine's.
   if (typeof start !== 'number' || !Number.isInteger(start)) throw new BadRequestError("_revisions.start isn't an integer.", { error: 'doc_validation' });
   if (!Array.isArray(ids)) throw new BadRequestError("_revisions.ids isn't a array.", { error: 'doc_validation' });
   if (!ids.every((h) => typeof h === 'string')) throw new BadRequestError("RevId isn't a string", { error: 'doc_validation' });
+  // A `_local` document has no tree: CouchDB takes any integer start there (PouchDB writes `{start: 0}`).
+  if (local) return undefined;
   if (start < 1) throw new BadRequestError('_revisions.start must be a positive integer', { error: 'doc_validation' });
   if (ids.length === 0 || ids.length > start || ids.some((h) => h === '')) {
     throw new BadRequestError('_revisions.ids must be a non-empty list of revision hashes, at most `start` long', { error: 'doc_validation' });

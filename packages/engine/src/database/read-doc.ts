@@ -83,9 +83,15 @@ export function readOpenRevs(storage: Storage, id: string, revs: 'all' | readonl
   }
   revs.forEach((rev) => parseRev(rev));
   const entries: OpenRevsEntry[] = [];
+  // With latest, a leaf reached from an earlier listed revision is not sent twice (couch_key_tree get_key_leafs
+  // drops the leaves it found from the revisions still to look up).
+  const sentLeaves = new Set<string>();
   for (const rev of revs) {
+    if (options.latest && sentLeaves.has(rev)) continue;
     const targets = record ? (options.latest ? leavesUnder(record.tree, rev) : [findRevision(record.tree, rev)]) : [];
-    const found = targets.filter((t): t is RevLeaf => t !== undefined);
+    const found = targets.filter((t): t is RevLeaf => t !== undefined && !(options.latest && sentLeaves.has(t.rev)));
+    if (options.latest && targets.length > 0 && found.length === 0) continue;
+    if (options.latest) for (const leaf of found) sentLeaves.add(leaf.rev);
     const rendered = record ? found.flatMap((t) => okEntry(storage, record, t.rev, t.deleted, options)) : [];
     entries.push(...(rendered.length > 0 ? rendered : [{ missing: rev }]));
   }

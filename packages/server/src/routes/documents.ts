@@ -164,6 +164,8 @@ async function deleteDoc(ctx: RequestContext, target: DbTarget, id: string): Pro
     await target.db.get(id);
     throw new ConflictError('Document update conflict.');
   }
+  // chttpd_db opens the document before it reads the rev: a missing `_local` doc is 404 whatever rev comes.
+  if (id.startsWith('_local/')) await target.db.get(id);
   const result = await target.db.remove(id, rev, { userCtx: userContextOf(ctx, target) });
   sendJson(ctx, 200, result, { ETag: id.startsWith('_local/') ? localDocEtag(result.rev, {}) : `"${result.rev}"` });
 }
