@@ -143,6 +143,15 @@ describe('request ids and the Server header', () => {
     await missing.arrayBuffer();
   });
 
+  it('every answer carries X-CouchDB-Body-Time, the milliseconds spent receiving the body (basics_test)', async () => {
+    const get = await request(server, '/');
+    expect(get.headers.get('x-couchdb-body-time')).toBe('0');
+    await get.arrayBuffer();
+    const put = await request(server, '/db/bodytime', { method: 'PUT', json: { v: 1 } });
+    expect(put.headers.get('x-couchdb-body-time')).toMatch(/^\d+$/);
+    await put.arrayBuffer();
+  });
+
   it('tags every answer with X-Couch-Request-ID, the client\'s own when it sent one', async () => {
     const plain = await request(server, '/');
     expect(plain.headers.get('x-couch-request-id')).toMatch(/^[0-9a-f]{10}$/);

@@ -138,6 +138,8 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
   const given = typeof requestId === 'string' && /^[\x21-\x7e]{1,64}$/.test(requestId) ? requestId : undefined;
   res.setHeader('X-Couch-Request-ID', given ?? randomBytes(5).toString('hex'));
   res.setHeader('Server', state.serverHeader);
+  // Raised by readBody for requests with a body.
+  res.setHeader('X-CouchDB-Body-Time', '0');
   if (applyCors(state.cors, req, res)) return;
   const { segments, rawQuery } = splitUrl(req.url ?? '/');
   const ctx: RequestContext = {
