@@ -336,42 +336,36 @@ export class HttpDatabase implements DatabaseAdapter {
   }
 
   getSecurity(call?: CallOptions): Promise<SecurityObject> {
-    return this.client.json({ method: 'GET', path: joinPath(this.#path, '_security'), ...callSpec(call) });
+    return this.#getSetting('_security', call);
   }
 
   putSecurity(security: SecurityObject, call?: CallOptions): Promise<OkResponse> {
-    return this.client.json({
-      method: 'PUT',
-      path: joinPath(this.#path, '_security'),
-      json: security,
-      ...callSpec(call),
-    });
+    return this.#putSetting('_security', security, call);
   }
 
   getRevsLimit(call?: CallOptions): Promise<number> {
-    return this.client.json({ method: 'GET', path: joinPath(this.#path, '_revs_limit'), ...callSpec(call) });
+    return this.#getSetting('_revs_limit', call);
   }
 
   putRevsLimit(limit: number, call?: CallOptions): Promise<OkResponse> {
-    return this.client.json({
-      method: 'PUT',
-      path: joinPath(this.#path, '_revs_limit'),
-      json: limit,
-      ...callSpec(call),
-    });
+    return this.#putSetting('_revs_limit', limit, call);
   }
 
   getPurgedInfosLimit(call?: CallOptions): Promise<number> {
-    return this.client.json({ method: 'GET', path: joinPath(this.#path, '_purged_infos_limit'), ...callSpec(call) });
+    return this.#getSetting('_purged_infos_limit', call);
   }
 
   putPurgedInfosLimit(limit: number, call?: CallOptions): Promise<OkResponse> {
-    return this.client.json({
-      method: 'PUT',
-      path: joinPath(this.#path, '_purged_infos_limit'),
-      json: limit,
-      ...callSpec(call),
-    });
+    return this.#putSetting('_purged_infos_limit', limit, call);
+  }
+
+  /** A database setting's JSON (`_security`, `_revs_limit`, `_purged_infos_limit`). */
+  #getSetting<T>(name: string, call: CallOptions | undefined): Promise<T> {
+    return this.client.json({ method: 'GET', path: joinPath(this.#path, name), ...callSpec(call) });
+  }
+
+  #putSetting(name: string, value: SecurityObject | number, call: CallOptions | undefined): Promise<OkResponse> {
+    return this.client.json({ method: 'PUT', path: joinPath(this.#path, name), json: value, ...callSpec(call) });
   }
 
   compact(call?: CallOptions): Promise<OkResponse> {
