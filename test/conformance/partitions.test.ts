@@ -5,7 +5,7 @@
 // its partition_*_test.exs suites, as said at each test.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, NotFoundError, type DatabaseAdapter, type JsonObject } from '@settee/core';
+import { BadRequestError, NotFoundError, type DatabaseAdapter, type DesignResponse, type JsonObject } from '@settee/core';
 import { backends } from './backends.js';
 import { databaseState } from './db-state.js';
 import { expectCouchError } from './expect-couch-error.js';
@@ -262,6 +262,23 @@ describe.each(backends)('partitions [$name]', (backend) => {
     ]);
   });
 
+  // chttpd_show reads a list's view parameters as a view query does (couch_mrview_http:parse_params), so
+  // `partition` scopes the rows the list function reads and a partitioned view still needs one.
+  it('a list over a partitioned view reads the partition given by the partition parameter', async () => {
+    const db = await partitionedDb(h);
+    await seed(db);
+    await db.put({
+      _id: '_design/l',
+      views: { by_value: { map: 'function (doc) { if (doc.value) emit(doc.value, null); }' } },
+      lists: { ids: 'function (head) { var row, ids = []; while ((row = getRow())) ids.push(row.id); return JSON.stringify(ids); }' },
+    });
+    const listed = (response: DesignResponse): unknown => JSON.parse(new TextDecoder().decode(response.body));
+    expect(listed(await db.list('l', 'ids', 'by_value', { partition: 'p2', startkey: 2, endkey: 3 }))).toStrictEqual(['p2:d2', 'p2:d3']);
+    expect(listed(await db.list('l', 'ids', 'by_value', { partition: 'p10', limit: 1 }))).toStrictEqual(['p10:d1']);
+    await expectCouchError(db.list('l', 'ids', 'by_value'), BadRequestError, 400, 'query_parse_error', '`partition` parameter is mandatory for queries to this view.');
+    await expectCouchError(db.list('l', 'ids', 'by_value', { partition: '_p' }), BadRequestError, 400, 'illegal_partition', 'Partition must not start with an underscore');
+  });
+
   it('a global design document (options.partitioned false) is queried without a partition', async () => {
     const db = await partitionedDb(h);
     await seed(db);
@@ -286,6 +303,12 @@ describe.each(backends)('partitions [$name]', (backend) => {
     await illegal(db.partition('_bar').info(), 'Partition must not start with an underscore');
     await illegal(db.partition('').find({ selector: {} }), 'Partition must not be empty');
     await illegal(db.partition('a:b').query('v', 'by_value'), 'Partition must not contain a colon');
+    // mango_opts:validate_partition: a `partition` member of a global `_find` is checked the same way ("" is none).
+    await illegal(db.find({ selector: {}, partition: '_bar' }), 'Partition must not start with an underscore');
+    await illegal(db.explain({ selector: {}, partition: 'a:b' }), 'Partition must not contain a colon');
+    await illegal(db.find({ selector: {}, partition: 5 as unknown as string }), 'Partition must be a string');
+    expect((await db.find({ selector: { value: 6 }, partition: '', fields: ['_id'] })).docs).toHaveLength(3);
+    expect((await db.find({ selector: { value: 6 }, partition: 'p1', fields: ['_id'] })).docs).toStrictEqual([{ _id: 'p1:d6' }]);
 
     const plain = await h.createDb('plain');
     const notPartitioned = (promise: Promise<unknown>) => expectCouchError(promise, BadRequestError, 400, 'bad_request', 'database is not partitioned');

@@ -434,6 +434,7 @@ const POUCHDB_SERVER = {
     differs: 'databases are never partitioned: `?partitioned=true` is ignored (no `props.partitioned`), any document id is accepted, and `/{db}/_partition/...` is a document path (404 or `only_multipart_accepted`)',
     tests: [
       'partitions: refuses a partitioned flag other than true or false, and partitioning a system database',
+      'partitions: a list over a partitioned view reads the partition given by the partition parameter',
       'partitions: records props.partitioned and refuses an id without a partition (recorded)',
       "partitions: a view query with the partition parameter answers as the partition's own view query",
       'partitions: partition info counts the partition only (recorded)',

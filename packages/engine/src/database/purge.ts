@@ -7,16 +7,33 @@ import { loadRecord, loadRevBody } from './load-record.js';
 import { addExternal } from './write-docs.js';
 import { encodeRecord, encodeRevBody, revKey, seqKey, SPACE } from './records.js';
 
+/** `[purge] max_document_id_number` and `max_revisions_number` as CouchDB ships them. */
+export const MAX_PURGE_IDS = 100;
+export const MAX_PURGE_REVS = 1000;
+
+/**
+ * chttpd_db's checks of a `_purge` body, in its order: a JSON object (chttpd:json_body_obj), each value a list of
+ * well-formed revisions (couch_doc:parse_revs), then at most 100 ids and 1000 revisions in all.
+ */
+function checkPurgeRequest(request: unknown): asserts request is Record<string, string[]> {
+  if (!isJsonObject(request)) throw new BadRequestError('Request body must be a JSON object');
+  let revCount = 0;
+  for (const revs of Object.values(request)) {
+    if (!Array.isArray(revs)) throw new BadRequestError('Invalid list of revisions');
+    // parseRev refuses what is not a string as CouchDB's parse_rev does.
+    revs.forEach((rev) => parseRev(rev as string));
+    revCount += revs.length;
+  }
+  if (Object.keys(request).length > MAX_PURGE_IDS) throw new BadRequestError('Exceeded maximum number of documents.');
+  if (revCount > MAX_PURGE_REVS) throw new BadRequestError('Exceeded maximum number of revisions.');
+}
+
 /**
  * CouchDB's `_purge`: the given leaf revisions vanish as if never written. A document left with no leaves is
  * removed entirely; one with leaves left gets its new winner and a new seq, so feeds see the change.
  */
 export function purgeDocs(ctx: DbContext, request: Record<string, string[]>): Record<string, string[]> {
-  if (!isJsonObject(request)) throw new BadRequestError('Purge request must be an object of document ids to revision lists');
-  for (const revs of Object.values(request)) {
-    if (!Array.isArray(revs)) throw new BadRequestError('Each purge entry must be a list of revisions');
-    revs.forEach((rev) => parseRev(rev));
-  }
+  checkPurgeRequest(request);
   const meta = copyMeta(ctx.meta);
   const ops: StorageOp[] = [];
   const purged: Record<string, string[]> = {};

@@ -7,6 +7,7 @@ import {
   type JsonValue,
   type NormalizedSelector,
 } from '@settee/core';
+import { assertPartitionName } from '../database/partition-ids.js';
 import { parseFields } from '../mango/find-fields.js';
 import { parseSort, type SortField } from '../mango/find-sort.js';
 
@@ -124,10 +125,11 @@ export function invalidBookmark(value: JsonValue): BadRequestError {
   return new BadRequestError(`Invalid bookmark value: ${JSON.stringify(value)}`, { error: 'invalid_bookmark' });
 }
 
+/** mango_opts:validate_partition: `""` (the default) is no partition; anything else is checked as a partition name. */
 function parsePartition(value: JsonValue | undefined): string {
   if (value === undefined || value === '') return '';
-  if (typeof value === 'string' && !value.startsWith('_')) return value;
-  throw new BadRequestError('Partition name must be a non-empty string not starting with an underscore', { error: 'invalid_partition' });
+  assertPartitionName(value);
+  return value;
 }
 
 /** `stale`: "ok" or false ("false" too); anything else is an error CouchDB has no message for (500). */

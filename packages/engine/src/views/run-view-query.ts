@@ -9,6 +9,7 @@ import {
   type ViewRow,
 } from '@settee/core';
 import type { DbContext } from '../database/db-context.js';
+import { assertPartitionName } from '../database/partition-ids.js';
 import { readDoc } from '../database/read-doc.js';
 import { loadDesignDoc, type LoadedDesignDoc } from '../design/design-docs.js';
 import { compareUtf8 } from '../storage/compare-utf8.js';
@@ -58,9 +59,14 @@ export function preparedIndex(ctx: DbContext, resolved: ResolvedView, update: Pa
 
 /**
  * CouchDB's `_view` query on the engine; with `partition`, within one partition of a partitioned view. A
- * partitioned view (in a partitioned database) must be queried with a partition, a global one without.
+ * partitioned view (in a partitioned database) must be queried with a partition, a global one without. The
+ * partition is the argument or else the `partition` option: a `_list` reads its view's options as a view query
+ * does (couch_mrview_http:parse_params), so `?partition=` scopes the list's rows too.
  */
-export function runViewQuery(ctx: DbContext, ddocName: string, name: string, options: ViewQueryOptions, partition?: string): ViewResponse {
+export function runViewQuery(ctx: DbContext, ddocName: string, name: string, viewOptions: ViewQueryOptions, scope?: string): ViewResponse {
+  const { partition: option, ...options } = viewOptions;
+  if (scope === undefined && option !== undefined) assertPartitionName(option);
+  const partition = scope ?? option;
   const resolved = resolveView(ctx, ddocName, name);
   const partitioned = isPartitionedDesign(ctx, resolved.ddoc.doc);
   // The partition limit is applied before the other checks, whether or not the query names a partition.

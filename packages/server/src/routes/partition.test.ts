@@ -32,7 +32,11 @@ describe('settee-server /{db}/_partition', () => {
       { _id: 'a:1', n: 1 },
       { _id: 'a:2', n: 2 },
       { _id: 'b:1', n: 1 },
-      { _id: '_design/v', views: { by_n: { map: 'function (doc) { if (doc.n) emit(doc.n, null); }' } } },
+      {
+        _id: '_design/v',
+        views: { by_n: { map: 'function (doc) { if (doc.n) emit(doc.n, null); }' } },
+        lists: { ids: 'function (head, req) { var row, ids = []; while ((row = getRow())) ids.push(row.id); return JSON.stringify({ ids: ids, query: req.query }); }' },
+      },
     ];
     expect((await call('/pdb/_bulk_docs', { method: 'POST', json: { docs } })).status).toBe(201);
   });
@@ -75,6 +79,22 @@ describe('settee-server /{db}/_partition', () => {
     expect((await call('/pdb/_partition/b/_find')).status).toBe(405);
   });
 
+  // chttpd_db passes `_all_docs/queries` on with `partition` in the query string: every query is in the partition.
+  it('serves _all_docs/queries within the partition, each query over the query string', async () => {
+    const answer = await call('/pdb/_partition/a/_all_docs/queries?descending=true', {
+      method: 'POST',
+      json: { queries: [{}, { limit: 1 }, { keys: ['a:1'] }, { startkey: 'b:0', descending: false }] },
+    });
+    expect(answer.status).toBe(200);
+    const ids = (answer.body as { results: Array<{ rows: Array<{ id: string }> }> }).results.map((result) => result.rows.map((row) => row.id));
+    expect(ids).toStrictEqual([['a:2', 'a:1'], ['a:2'], ['a:1'], []]);
+    expect((await call('/pdb/_partition/a/_all_docs/queries')).status).toBe(405);
+    expect(await call('/pdb/_partition/a/_all_docs/queries', { method: 'POST', json: { queries: {} } })).toStrictEqual({
+      status: 400,
+      body: { error: 'bad_request', reason: '`queries` member must be an array.' },
+    });
+  });
+
   it('serves a partitioned view by GET and POST; the global path refuses it', async () => {
     const got = await call('/pdb/_partition/a/_design/v/_view/by_n?descending=true');
     expect(got.status).toBe(200);
@@ -89,5 +109,20 @@ describe('settee-server /{db}/_partition', () => {
     // The same partition in the query string is accepted.
     const same = await call('/pdb/_partition/b/_design/v/_view/by_n?partition=b');
     expect((same.body as { rows: Array<{ id: string }> }).rows.map((row) => row.id)).toStrictEqual(['b:1']);
+  });
+
+  // chttpd hands the request to the design handlers with `partition` added to the view parameters: a list reads
+  // the partition's rows, while `req.query` stays the URL's own query string.
+  it('runs a list over the partition\'s rows of a partitioned view', async () => {
+    expect(await call('/pdb/_partition/a/_design/v/_list/ids/by_n?descending=true')).toStrictEqual({
+      status: 200,
+      body: { ids: ['a:2', 'a:1'], query: { descending: 'true' } },
+    });
+    expect((await call('/pdb/_partition/b/_design/v/_list/ids/by_n', { method: 'POST', json: { keys: [1, 2] } })).body).toMatchObject({ ids: ['b:1'] });
+    expect((await call('/pdb/_design/v/_list/ids/by_n?partition=a&limit=1')).body).toMatchObject({ ids: ['a:1'] });
+    expect(await call('/pdb/_partition/a/_design/v/_list/ids/by_n?partition=b')).toStrictEqual({
+      status: 400,
+      body: { error: 'bad_request', reason: 'Conflicting value for `partition` in query string' },
+    });
   });
 });

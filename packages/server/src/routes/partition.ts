@@ -1,4 +1,4 @@
-import { BadRequestError, NotFoundError, type AllDocsOptions, type DatabaseAdapter, type FindRequest, type PartitionAdapter } from '@settee/core';
+import { BadRequestError, NotFoundError, type AllDocsOptions, type AllDocsResponse, type DatabaseAdapter, type FindRequest, type PartitionAdapter } from '@settee/core';
 import { assertPartitionName } from '@settee/engine';
 import { isObject, readJsonTyped } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
@@ -10,13 +10,17 @@ import { DESIGN_ENDPOINTS, designEndpoint } from './design.js';
 import { indexRoute } from './find.js';
 
 /**
- * The target as a partition's endpoints see it: the database, except that view queries run in the partition
- * (chttpd hands `/_partition/{p}/_design/...` to the design handlers with `partition` set).
+ * The target as a partition's endpoints see it: the database, except that view queries, and the view a `_list`
+ * reads, run in the partition (chttpd hands `/_partition/{p}/_design/...` to the design handlers with `partition`
+ * added to the query string).
  */
-function partitionTarget(target: DbTarget, partition: PartitionAdapter): DbTarget {
+function partitionTarget(target: DbTarget, partitionName: string, partition: PartitionAdapter): DbTarget {
+  const list: DatabaseAdapter['list'] = (ddoc, listName, view, options, request) =>
+    target.db.list(ddoc, listName, view, { ...options, partition: partitionName }, request);
   const db = new Proxy(target.db, {
     get(real, property) {
       if (property === 'query') return partition.query.bind(partition);
+      if (property === 'list') return list;
       const value: unknown = Reflect.get(real, property, real);
       // Methods run on the real adapter (it may keep private fields).
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real) : value;
@@ -36,6 +40,22 @@ async function allDocs(ctx: RequestContext, partition: PartitionAdapter): Promis
     throw methodNotAllowed('GET,HEAD,POST');
   }
   sendJson(ctx, 200, await partition.allDocs(options as AllDocsOptions));
+}
+
+/**
+ * `POST .../_all_docs/queries` (chttpd_db:multi_all_docs_view): one `_all_docs` answer per entry of `queries`, each
+ * entry's parameters over the query string's, all within the partition.
+ */
+async function allDocsQueries(ctx: RequestContext, partition: PartitionAdapter): Promise<void> {
+  if (ctx.method !== 'POST') throw methodNotAllowed('POST');
+  const base: Record<string, unknown> = parseQuery(ctx.rawQuery);
+  delete base['partition'];
+  const body = await readJsonTyped(ctx);
+  const queries = isObject(body) ? body['queries'] : undefined;
+  if (!Array.isArray(queries)) throw new BadRequestError('`queries` member must be an array.');
+  const results: AllDocsResponse[] = [];
+  for (const query of queries) results.push(await partition.allDocs({ ...base, ...(isObject(query) ? query : {}) } as AllDocsOptions));
+  sendJson(ctx, 200, { results });
 }
 
 /** `POST .../_find` and `POST .../_explain`. */
@@ -72,12 +92,13 @@ export async function partitionRoute(ctx: RequestContext, target: DbTarget, rest
   const given = parseQuery(ctx.rawQuery)['partition'];
   if (given !== undefined && String(given) !== name) throw new BadRequestError('Conflicting value for `partition` in query string');
   if (endpoint === '_all_docs' && more.length === 0) return allDocs(ctx, partition);
+  if (endpoint === '_all_docs' && more.length === 1 && more[0] === 'queries') return allDocsQueries(ctx, partition);
   if ((endpoint === '_find' || endpoint === '_explain') && more.length === 0) return mango(ctx, partition, endpoint);
   if (endpoint === '_index') return indexRoute(ctx, target, more);
   const [ddoc, action, ...after] = more;
   if (endpoint === '_design' && ddoc !== undefined && action !== undefined && action.startsWith('_')) {
     if (!DESIGN_ENDPOINTS.has(action)) throw new NotFoundError('missing');
-    return designEndpoint(ctx, partitionTarget(target, partition), ddoc, action, after);
+    return designEndpoint(ctx, partitionTarget(target, name, partition), ddoc, action, after);
   }
   throw new NotFoundError('missing');
 }
