@@ -18,6 +18,7 @@ import { isRead, methodNotAllowed } from '../http/method.js';
 import { documentFromMultipart, documentToMultipart, jsonParts, newBoundary } from '../http/multipart.js';
 import { parseQuery } from '../http/query.js';
 import { sendBytes, sendJson, sendNotModified } from '../http/respond.js';
+import { formUpload } from './form-upload.js';
 import { isUsersDb, locationOf, type DbTarget } from './db-target.js';
 import { userContextOf } from './design-user-ctx.js';
 
@@ -211,8 +212,8 @@ export async function documentRoute(ctx: RequestContext, target: DbTarget, id: s
     case 'COPY':
       return copyDoc(ctx, target, id);
     case 'POST':
-      // CouchDB answers a form upload here; nothing else posts to a document.
-      throw methodNotAllowed('GET,HEAD,PUT,DELETE,COPY');
+      // Only an HTML form posts to a document.
+      return formUpload(ctx, target, id, (doc) => prepareForWrite(ctx, target, doc));
     default:
       throw methodNotAllowed('GET,HEAD,POST,PUT,DELETE,COPY');
   }
