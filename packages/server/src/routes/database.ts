@@ -181,7 +181,15 @@ const DESIGN_RANGE = { startkey: '_design/', endkey: '_design0', inclusive_end: 
 /** One `_all_docs`, `_design_docs` or `_local_docs` answer. */
 async function listRows(target: DbTarget, endpoint: string, options: Record<string, unknown>): Promise<unknown> {
   if (endpoint === '_local_docs') return target.db.localDocs(options as AllDocsOptions);
-  if (endpoint === '_all_docs') return target.db.allDocs(options as AllDocsOptions);
+  if (endpoint === '_all_docs') {
+    const { partition, ...rest } = options;
+    if (partition === undefined) return target.db.allDocs(options as AllDocsOptions);
+    // `?partition=` lists one partition, as `/_partition/{p}/_all_docs` does (couch_mrview_util validate_all_docs_args).
+    if ((await target.db.info()).props?.partitioned !== true) {
+      throw new BadRequestError('`partition` parameter is not supported on this db', { error: 'query_parse_error' });
+    }
+    return target.db.partition(String(partition)).allDocs(rest as AllDocsOptions);
+  }
   // `_design_docs` counts design documents only: its total_rows and offset are within them.
   const totalRows = (await target.db.allDocs(DESIGN_RANGE)).rows.length;
   if (options['keys'] !== undefined) return { ...(await target.db.allDocs(options as AllDocsOptions)), total_rows: totalRows, offset: null };
@@ -214,7 +222,9 @@ async function multiQuery(ctx: RequestContext, target: DbTarget, endpoint: strin
   const queries = isObject(body) ? body['queries'] : undefined;
   if (!Array.isArray(queries)) throw new BadRequestError('`queries` member must be an array.');
   const results: unknown[] = [];
-  for (const query of queries) results.push(seenInUsersDb(ctx, target, await listRows(target, endpoint, isObject(query) ? query : {})));
+  // Each query applies over the URL's own parameters (chttpd_db multi_all_docs_view).
+  const base = parseQuery(ctx.rawQuery);
+  for (const query of queries) results.push(seenInUsersDb(ctx, target, await listRows(target, endpoint, { ...base, ...(isObject(query) ? query : {}) })));
   sendJson(ctx, 200, { results });
 }
 

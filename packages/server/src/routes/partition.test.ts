@@ -125,4 +125,20 @@ describe('settee-server /{db}/_partition', () => {
       body: { error: 'bad_request', reason: 'Conflicting value for `partition` in query string' },
     });
   });
+
+  it('GET /db/_all_docs?partition= lists that partition, and is refused on a database that is not partitioned', async () => {
+    const rows = (await call('/pdb/_all_docs?partition=a')).body as { rows: Array<{ id: string }> };
+    expect(rows.rows.map((row) => row.id)).toStrictEqual(['a:1', 'a:2']);
+    expect(await call('/plain/_all_docs?partition=a')).toStrictEqual({
+      status: 400,
+      body: { error: 'query_parse_error', reason: '`partition` parameter is not supported on this db' },
+    });
+  });
+
+  it('_all_docs/queries applies each query over the URL\'s own parameters', async () => {
+    const answer = (await call('/pdb/_all_docs/queries?limit=1', { method: 'POST', json: { queries: [{}, { skip: 1 }, { limit: 3 }] } })).body as {
+      results: Array<{ rows: Array<{ id: string }> }>;
+    };
+    expect(answer.results.map((result) => result.rows.map((row) => row.id))).toStrictEqual([['_design/v'], ['a:1'], ['_design/v', 'a:1', 'a:2']]);
+  });
 });
