@@ -212,6 +212,14 @@ describe('databases', () => {
     expect(withType.status).toBe(202);
     expect(await withType.json()).toStrictEqual({ ok: true });
   });
+
+  it('_compact/{ddoc} answers 202 for a design document that exists, 404 otherwise (chttpd_db opens it first)', async () => {
+    await (await request(server, '/db/_design/compacted', { method: 'PUT', json: { views: { v: { map: 'function (doc) { emit(doc._id, null); }' } } } })).arrayBuffer();
+    const found = await request(server, '/db/_compact/compacted', { method: 'POST', json: {} });
+    expect([found.status, await found.json()]).toStrictEqual([202, { ok: true }]);
+    const missing = await request(server, '/db/_compact/nosuchddoc', { method: 'POST', json: {} });
+    expect([missing.status, await missing.json()]).toStrictEqual([404, { error: 'not_found', reason: 'missing' }]);
+  });
 });
 
 describe('documents', () => {

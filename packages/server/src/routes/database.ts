@@ -128,7 +128,7 @@ export async function databaseRoute(ctx: RequestContext): Promise<void> {
       return rest.length === 0 ? documentRoute(ctx, target, second) : attachmentRoute(ctx, target, second, rest.join('/'));
     case '_compact':
     case '_view_cleanup':
-      return compact(ctx, target, second);
+      return compact(ctx, target, second, rest[0]);
     case '_ensure_full_commit':
       return ensureFullCommit(ctx);
     case '_purge':
@@ -317,8 +317,11 @@ async function purgedInfosLimit(ctx: RequestContext, target: DbTarget): Promise<
   sendJson(ctx, 200, await target.db.putPurgedInfosLimit(body as number));
 }
 
-/** `POST /db/_compact` (202) and `_view_cleanup`; both demand a JSON Content-Type like CouchDB. */
-async function compact(ctx: RequestContext, target: DbTarget, which: string): Promise<void> {
+/**
+ * `POST /db/_compact` (202), `/db/_compact/{ddoc}` (a view index: its design document must exist, else 404, as
+ * chttpd_db opens it first) and `_view_cleanup`; all demand a JSON Content-Type like CouchDB.
+ */
+async function compact(ctx: RequestContext, target: DbTarget, which: string, ddoc: string | undefined): Promise<void> {
   if (ctx.method !== 'POST') throw methodNotAllowed('POST');
   requireDbAdmin(target.role);
   await readJsonTyped(ctx).catch((error: unknown) => {
@@ -326,7 +329,9 @@ async function compact(ctx: RequestContext, target: DbTarget, which: string): Pr
     if (error instanceof BadRequestError) return undefined;
     throw error;
   });
-  if (which === '_compact') await target.db.compact();
+  if (which === '_compact' && ddoc !== undefined) await target.db.get(`_design/${ddoc}`);
+  // The engine's view indexes are brought up to date as they are read: there is nothing to compact in them.
+  else if (which === '_compact') await target.db.compact();
   sendJson(ctx, 202, { ok: true });
 }
 
