@@ -180,6 +180,16 @@ describe.each(backends)('changes [$name]', (backend) => {
       expect(await db.changes({ since: end })).toStrictEqual({ results: [], last_seq: end, pending: 0 });
     });
 
+    it('since as a JSON-quoted seq (an EventSource Last-Event-ID) resumes after that seq', async () => {
+      // fabric_view_changes unpack_seq_regex_match takes the seq out of its quotes: a browser EventSource sends
+      // the `id:` line as it came, which is the JSON of the seq.
+      const { db } = await looseFixture();
+      const all = await db.changes();
+      const second = all.results[1]!.seq;
+      const quoted = (await db.changes({ since: JSON.stringify(second) })).results.map((row) => row.id);
+      expect(quoted).toStrictEqual(all.results.slice(2).map((row) => row.id));
+    });
+
     it('include_docs adds the winning document, the tombstone for a deleted one', async () => {
       const db = await fixture();
       const answer = await db.changes({ include_docs: true });
@@ -510,6 +520,36 @@ describe.each(backends)('changes [$name]', (backend) => {
         expect(withoutSeqs(seen)).toStrictEqual([
           { id: 'wanted', changes: [{ rev: wanted.rev }], doc: { _id: 'wanted', _rev: wanted.rev, v: 2 } },
         ]);
+      } finally {
+        subscription.unsubscribe();
+      }
+    });
+
+    // changes_async_test.exs "continuous filtered changes with doc ids": a _doc_ids or _design feed starts at
+    // `since`, not at the update seq that a filtered normal feed reports as its last_seq.
+    it('a _doc_ids feed from since=0 first emits the listed past changes', async () => {
+      const { db, row } = await looseFixture();
+      const seen: ChangesRow[] = [];
+      const subscription = db.liveChanges({ since: 0, filter: '_doc_ids', doc_ids: ['d1', 'd3', 'later'] }).subscribe((entry) => seen.push(entry));
+      try {
+        await waitFor(() => seen.length >= 2, 'the past listed changes');
+        const later = await db.put({ _id: 'later', v: 1 });
+        await waitFor(() => seen.length >= 3, 'the later write');
+        await sleep(50);
+        expect(withoutSeqs(seen)).toStrictEqual(withoutSeqs([row('d3'), row('d1'), { seq: 0, id: 'later', changes: [{ rev: later.rev }] }]));
+      } finally {
+        subscription.unsubscribe();
+      }
+    });
+
+    it('a _design feed from since=0 first emits the past design changes', async () => {
+      const { db, row } = await looseFixture();
+      const seen: ChangesRow[] = [];
+      const subscription = db.liveChanges({ since: 0, filter: '_design' }).subscribe((entry) => seen.push(entry));
+      try {
+        await waitFor(() => seen.length >= 1, 'the past design change');
+        await sleep(50);
+        expect(withoutSeqs(seen)).toStrictEqual(withoutSeqs([row('_design/app')]));
       } finally {
         subscription.unsubscribe();
       }

@@ -40,6 +40,10 @@ const POUCHDB_SERVER = {
     differs: 'changes filters look at the winning revision only: with style all_docs a losing leaf that passes is left out when the winner fails',
     tests: ['changes: judges each leaf with style all_docs; a function sees _conflicts and at most 20 _revisions'],
   },
+  'no-design-changes-filter': {
+    differs: "the builtin `_design` changes filter is unknown: `filter: '_design'` is looked up as a design document and answers 404 missing",
+    tests: ['changes: a _design feed from since=0 first emits the past design changes'],
+  },
   'rev-hashes': {
     differs: "revision ids are the md5 of PouchDB's own JSON of the body, not CouchDB's hash, so every recorded revision differs (and recorded revisions given back as `_rev` conflict)",
     tests: [

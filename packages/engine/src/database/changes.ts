@@ -10,11 +10,16 @@ import { decodeRecord, decodeRecordBody, decodeRecordHead, seqKey, SPACE, type D
 const PAGE = 512;
 const MALFORMED_SINCE = "Malformed sequence supplied in 'since' parameter.";
 
-/** The engine's seqs are decimal strings; `0`, numbers and `'now'` are accepted as `since` too. */
+/**
+ * The engine's seqs are decimal strings; `0`, numbers and `'now'` are accepted as `since` too, and so is a seq in
+ * JSON quotes, as CouchDB takes one (fabric_view_changes unpack_seq_regex_match): a browser's EventSource sends
+ * back the `id:` line it saw, which is the seq's JSON.
+ */
 export function parseSince(since: Seq | 'now' | undefined, meta: DbMeta): number {
   if (since === undefined) return 0;
   if (since === 'now') return meta.updateSeq;
-  const value = typeof since === 'number' ? since : /^\d+$/.test(since) ? Number(since) : NaN;
+  const digits = typeof since === 'string' ? /^"?(\d+)"?$/.exec(since)?.[1] : undefined;
+  const value = typeof since === 'number' ? since : digits !== undefined ? Number(digits) : NaN;
   if (!Number.isSafeInteger(value) || value < 0) throw new BadRequestError(MALFORMED_SINCE);
   return value;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { documentFromMultipart, documentToMultipart, jsonParts, parseMultipart } from './multipart.js';
+import { documentFromMultipart, documentToMultipart, openRevsMultipart, parseMultipart } from './multipart.js';
 
 interface RecordedStep {
   note?: string;
@@ -106,8 +106,15 @@ describe('multipart', () => {
     expect(() => documentFromMultipart(Buffer.from('{}'), 'multipart/related; boundary=zz')).toThrow(/boundary not found/);
   });
 
-  it('multipart/mixed of JSON entries', () => {
-    const text = jsonParts([{ ok: 1 }, { missing: '1-x' }], 'M').toString();
-    expect(text).toBe('--M\r\nContent-Type: application/json\r\n\r\n{"ok":1}\r\n--M\r\nContent-Type: application/json\r\n\r\n{"missing":"1-x"}\r\n--M--');
+  it('open_revs multipart/mixed: a bare JSON document, a nested multipart/related with attachments, a missing rev', () => {
+    const plain = { _id: 'a', _rev: '1-x', v: 1 };
+    const withAtt = { _id: 'a', _rev: '2-y', _attachments: { 'b.bin': { content_type: 'image/png', revpos: 2, digest: 'md5-q', data: 'AAE=' } } };
+    const text = openRevsMultipart([{ ok: plain }, { ok: withAtt }, { missing: '1-z' }], 'M', 'I').toString('latin1');
+    expect(text).toBe(
+      '--M\r\nContent-Type: application/json\r\n\r\n{"_id":"a","_rev":"1-x","v":1}\r\n--M' +
+        '\r\nContent-Type: multipart/related; boundary="I"\r\n\r\n' +
+        documentToMultipart(withAtt, 'I').toString('latin1') +
+        '\r\n--M\r\nContent-Type: application/json; error="true"\r\n\r\n{"missing":"1-z"}\r\n--M--',
+    );
   });
 });

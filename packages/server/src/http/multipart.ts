@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { BadRequestError } from '@settee/core';
+import { BadRequestError, type OpenRevsEntry } from '@settee/core';
 import { storedAttachmentBytes } from '@settee/engine';
 import { parseJson } from './body.js';
 
@@ -148,8 +148,29 @@ export function documentToMultipart(doc: Record<string, unknown>, boundary: stri
   return Buffer.concat(chunks);
 }
 
-/** `multipart/mixed` of several JSON documents (`open_revs` without `Accept: application/json`). */
-export function jsonParts(entries: readonly unknown[], boundary: string): Buffer {
-  const parts = entries.map((entry) => `--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(entry)}\r\n`);
-  return Buffer.from(`${parts.join('')}--${boundary}--`);
+/**
+ * CouchDB's `multipart/mixed` answer to `open_revs` (chttpd_db send_docs_multipart): one part per entry. A found
+ * revision is its document as it is, JSON when it has no attachments, else a nested `multipart/related` (under
+ * `inner`) whose attachments all follow; a missing one is `{"missing": rev}` typed `application/json; error="true"`.
+ * Found documents must come with their attachments inline.
+ */
+export function openRevsMultipart(entries: readonly OpenRevsEntry[], outer: string, inner: string): Buffer {
+  const chunks: Uint8Array[] = [Buffer.from(`--${outer}`)];
+  for (const entry of entries) {
+    let type: string;
+    let body: Buffer;
+    if ('ok' in entry) {
+      const doc = entry.ok as unknown as Record<string, unknown>;
+      const atts = doc['_attachments'];
+      const withAtts = typeof atts === 'object' && atts !== null && Object.keys(atts).length > 0;
+      type = withAtts ? `multipart/related; boundary="${inner}"` : 'application/json';
+      body = withAtts ? documentToMultipart(doc, inner) : Buffer.from(JSON.stringify(doc));
+    } else {
+      type = 'application/json; error="true"';
+      body = Buffer.from(JSON.stringify({ missing: entry.missing }));
+    }
+    chunks.push(Buffer.from(`\r\nContent-Type: ${type}\r\n\r\n`), body, Buffer.from(`\r\n--${outer}`));
+  }
+  chunks.push(Buffer.from('--'));
+  return Buffer.concat(chunks);
 }

@@ -135,9 +135,11 @@ async function streamChanges(
   // change, at most CouchDB's default minute (couch_changes get_changes_timeout).
   const timeout = heartbeat !== undefined ? undefined : Math.min(typeof rawTimeout === 'number' ? rawTimeout : DEFAULT_WAIT, DEFAULT_WAIT);
   const limit = typeof rawLimit === 'number' ? rawLimit : undefined;
-  // Resolve 'now' and validate the options before the 200 goes out, so that errors are proper error answers. With
-  // no row read, its last_seq is where the feed starts, in the engine's seq format.
-  const lastSeq: Seq = (await target.db.changes({ ...(live as ChangesOptions), limit: 0 })).last_seq;
+  // Validate the options (filter included) before the 200 goes out, so that errors are proper error answers.
+  await target.db.changes({ ...(live as ChangesOptions), limit: 0 });
+  // Then resolve 'now' into where the feed starts, in the engine's seq format. Unfiltered, as a `_doc_ids` or
+  // `_design` answer's last_seq is the update seq even when it read no row.
+  const lastSeq: Seq = (await target.db.changes({ ...(live.since === undefined ? {} : { since: live.since as Seq | 'now' }), limit: 0 })).last_seq;
   const eventsource = feed === 'eventsource';
   const { res } = ctx;
   res.writeHead(200, {

@@ -142,6 +142,10 @@ export async function databaseRoute(ctx: RequestContext): Promise<void> {
       if (attachment.length > 0) throw new BadRequestError('_local documents do not accept attachments.');
       return documentRoute(ctx, target, `_local/${localId}`);
     }
+    case '_local/':
+      // `/db/_local%2F` is the path part `_local/` (chttpd_db:db_req), whatever the method.
+      if (rest.length === 0) throw new BadRequestError('Invalid _local document id.');
+      return attachmentRoute(ctx, target, second, rest.join('/'));
     case '_design': {
       const [ddoc, endpoint, ...more] = rest;
       // `/db/_design` is the document `_design`: missing to a read, an illegal id to a write.

@@ -15,8 +15,8 @@ import { isObject, mediaType, readBody, readJson, readJsonTyped } from '../http/
 import { etagMatches, localDocEtag, requestRev } from '../http/conditional.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
-import { documentFromMultipart, documentToMultipart, jsonParts, newBoundary } from '../http/multipart.js';
-import { parseQuery } from '../http/query.js';
+import { documentFromMultipart, documentToMultipart, newBoundary, openRevsMultipart } from '../http/multipart.js';
+import { parseQuery, type QueryOptions } from '../http/query.js';
 import { sendBytes, sendJson, sendNotModified } from '../http/respond.js';
 import { formUpload } from './form-upload.js';
 import { isUsersDb, locationOf, type DbTarget } from './db-target.js';
@@ -60,13 +60,16 @@ async function getDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
   const query = parseQuery(ctx.rawQuery);
   const openRevs = query['open_revs'];
   if (openRevs !== undefined) {
-    const entries = await target.db.getOpenRevs(id, openRevs as 'all' | string[], query as OpenRevsOptions);
+    const revs = openRevs as 'all' | string[];
     if (acceptsMultipart(ctx)) {
+      // Every attachment follows, with its encoding info: CouchDB ignores `atts_since` next to `open_revs`.
+      const { atts_since: _since, ...options } = query as OpenRevsOptions;
+      const entries = await target.db.getOpenRevs(id, revs, { ...options, attachments: true, att_encoding_info: true });
       const boundary = newBoundary();
-      sendBytes(ctx, 200, jsonParts(entries, boundary), { 'Content-Type': `multipart/mixed; boundary="${boundary}"` });
+      sendBytes(ctx, 200, openRevsMultipart(entries, boundary, newBoundary()), { 'Content-Type': `multipart/mixed; boundary="${boundary}"` });
       return;
     }
-    sendJson(ctx, 200, entries);
+    sendJson(ctx, 200, await target.db.getOpenRevs(id, revs, query as OpenRevsOptions));
     return;
   }
   // A multipart answer's JSON part always carries encoding info, stubs included (chttpd_db:send_doc_efficiently).
@@ -105,7 +108,7 @@ async function putDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
   const query = parseQuery(ctx.rawQuery);
   const body = await readDocBody(ctx);
   if (!isObject(body)) throw new BadRequestError(NOT_AN_OBJECT);
-  const rev = requestRev(ctx, query);
+  const rev = bodyAwareRev(ctx, query, body['_rev']);
   const doc = await prepareForWrite(ctx, target, { ...body, _id: id }, rev);
   const options: PutOptions = { userCtx: userContextOf(ctx, target) };
   if (rev !== undefined) options.rev = rev;
@@ -120,6 +123,21 @@ async function putDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
   const headers: Record<string, string> = { Location: locationOf(ctx, target.name, result.id) };
   headers['ETag'] = id.startsWith('_local/') ? localDocEtag(result.rev, doc) : `"${result.rev}"`;
   sendJson(ctx, status, result, headers);
+}
+
+/**
+ * The revision a PUT names, checked in CouchDB's order (chttpd_db couch_doc_from_req, extract_header_rev): the
+ * body's `_rev` against `?rev=` first, then the revision so named against `If-Match`.
+ */
+function bodyAwareRev(ctx: RequestContext, query: QueryOptions, bodyRev: unknown): string | undefined {
+  const queryRev = typeof query['rev'] === 'string' ? query['rev'] : undefined;
+  if (typeof bodyRev !== 'string') return requestRev(ctx, query);
+  if (queryRev !== undefined && queryRev !== bodyRev) {
+    throw new BadRequestError('Document rev from request body and query string have different values');
+  }
+  const rev = requestRev(ctx, query);
+  if (rev !== undefined && rev !== bodyRev) throw new BadRequestError('Document rev and etag have different values');
+  return rev;
 }
 
 /** `POST /db`: create a document (id generated unless given). */
