@@ -20,6 +20,7 @@ const POUCHDB_SERVER = {
   'no-attachment-encoding': {
     differs: 'attachments are stored as they are, never gzip-compressed, so `att_encoding_info` adds no `encoding` or `encoded_length`',
     tests: [
+      'attachments: compresses a text attachment to the very bytes CouchDB stores: its digest and encoded_length',
       'attachments: adds encoding gzip and encoded_length (the gzip length) to compressed attachments only',
       'attachments: compresses exactly the compressible types: text/*, JSON, JavaScript, XML (with parameters)',
       'attachments: attachments: true with att_encoding_info inlines the plain data and adds the encoding members',

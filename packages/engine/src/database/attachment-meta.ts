@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import pako from 'pako';
 
 /** What the engine keeps about one attachment of one revision (the bytes live in the `atts` space by digest). */
 export interface StoredAttachment {
@@ -45,11 +45,13 @@ export function encodeAttachment(data: Uint8Array, contentType: string): Encoded
 }
 
 /**
- * The bytes CouchDB stores for an attachment: the gzip (level 8, with which zlib gives CouchDB's very bytes) of a
- * compressible type, the data itself otherwise. Its md5 is the digest; servers send it as `Content-Encoding: gzip`.
+ * The bytes CouchDB stores for an attachment: the gzip (level 8, CouchDB's default) of a compressible type, the data
+ * itself otherwise. Its md5 is the digest; servers send it as `Content-Encoding: gzip`. The gzip comes from pako, a
+ * port of standard zlib that writes zlib's very bytes, as Erlang's zlib does for CouchDB: Node's bundled zlib is
+ * Chromium's fork, whose faster matching compresses some texts to other bytes (another digest, so another revision).
  */
 export function storedAttachmentBytes(data: Uint8Array, contentType: string): Uint8Array {
-  return isCompressible(contentType) ? gzipSync(data, { level: 8 }) : data;
+  return isCompressible(contentType) ? pako.gzip(data, { level: 8 }) : data;
 }
 
 /** The digest alone (see {@link encodeAttachment}). */

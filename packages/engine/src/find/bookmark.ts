@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import pako from 'pako';
 import type { JsonObject, JsonValue } from '@settee/core';
 import { ErlangAtom, ErlangFloat, ErlangTuple, TermWriter, type ErlangTerm } from '../revs/erlang-term.js';
 import { binaryToTerm, TermDecodeError } from './erlang-term-decode.js';
@@ -16,8 +16,8 @@ const COMPRESSED = 80;
 
 /**
  * CouchDB's bookmark (mango_json_bookmark:create): `term_to_binary([{startkey_docid, Id}, {startkey, Key}],
- * [compressed])` in URL-safe base64 without padding. The same term as CouchDB's, so either side reads the other's
- * bookmarks; the compressed bytes may differ (Node's zlib is not Erlang's), which only changes the opaque text.
+ * [compressed])` in URL-safe base64 without padding: the same bytes as CouchDB's, compressed by pako (standard
+ * zlib's output at Erlang's default level; Node's bundled zlib would write other bytes for the same term).
  */
 export function encodeBookmark(position: BookmarkPosition): string {
   const writer = new TermWriter(64).reset();
@@ -27,8 +27,10 @@ export function encodeBookmark(position: BookmarkPosition): string {
   writer.nil();
   const plain = writer.toBytes();
   const data = plain.subarray(1);
-  const deflated = deflateSync(data);
-  if (deflated.length + 5 >= data.length) return Buffer.from(plain).toString('base64url');
+  const deflated = Buffer.from(pako.deflate(data));
+  // Erlang keeps the compressed form unless it is longer than the plain one (a tie compresses: erts compares the
+  // deflated size plus its 5 header bytes with the plain size counting its version byte).
+  if (deflated.length + 5 >= plain.length) return Buffer.from(plain).toString('base64url');
   const compressed = Buffer.alloc(6 + deflated.length);
   compressed[0] = plain[0]!;
   compressed[1] = COMPRESSED;
