@@ -40,6 +40,15 @@ describe('views and design functions over HTTP', () => {
     expect([fake.seen[2]!.method, fake.seen[2]!.body, fake.seen[2]!.headers['content-type']]).toEqual(['PUT', 'raw', 'text/plain']);
   });
 
+  it("design functions get the caller's Accept, or */* (what fetch, curl and browsers send), never the JSON default", async () => {
+    const { fake, db } = setup();
+    fake.reply({ status: 200, raw: 'x' }, { status: 200, raw: 'y' }, { status: 200, raw: 'z' });
+    await db.show('app', 'echo');
+    await db.list('app', 'html', 'titles', {}, { headers: { Accept: 'text/html' } });
+    await db.update('app', 'stamp', undefined, { body: 'b', headers: { 'X-Any': '1' } });
+    expect(fake.seen.map((seen) => seen.headers['accept'])).toEqual(['*/*', 'text/html', '*/*']);
+  });
+
   it("CouchDB's own errors (an {error, reason} body) reject with the typed error", async () => {
     const { fake, db } = setup();
     fake.reply({ status: 404, body: { error: 'not_found', reason: 'missing json key: nope' } }, { status: 500, body: { error: 'render_error', reason: 'boom' } });

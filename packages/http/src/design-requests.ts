@@ -37,7 +37,7 @@ export async function callDesignFunction(
     path: joinPath(dbPath, designPath(call.ddoc), call.kind, ...call.segments.map(encodeURIComponent)),
     query: query as Query,
     // The body's Content-Type goes as `contentType`; sent twice, it would arrive as "a, a".
-    headers: request.body === undefined ? request.headers : withoutContentType(request.headers),
+    headers: withDefaultAccept(request.body === undefined ? request.headers : withoutContentType(request.headers)),
     ...(request.body === undefined ? {} : { body: new TextEncoder().encode(request.body), contentType: contentTypeOf(request) }),
     accept: ANY_STATUS,
     ...callSpec(options),
@@ -49,6 +49,15 @@ export async function callDesignFunction(
   const couchError = couchErrorIn(answer.status, headers, answer.body);
   if (couchError) throw couchError;
   return { status: answer.status, headers, body: answer.body };
+}
+
+/**
+ * A function sees the request's Accept in `req.headers` and `provides()` chooses by it: without one of the caller's,
+ * send what a browser, curl or fetch sends (`*\/*`, as the engine assumes), not the client's JSON default.
+ */
+function withDefaultAccept(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const named = Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'accept');
+  return named ? { ...headers } : { ...headers, accept: '*/*' };
 }
 
 function withoutContentType(headers: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {

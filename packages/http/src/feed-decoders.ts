@@ -4,7 +4,8 @@ import { FeedLineSplitter } from './feed-lines.js';
 
 /** What one message of a streamed feed says. */
 export type FeedItem<Row> =
-  | { readonly kind: 'row'; readonly row: Row; readonly seq: Seq }
+  /** `seq` is null on the rows CouchDB leaves without one (`seq_interval`). */
+  | { readonly kind: 'row'; readonly row: Row; readonly seq: Seq | null }
   | { readonly kind: 'end'; readonly lastSeq: Seq }
   | { readonly kind: 'error'; readonly error: string; readonly reason: string };
 

@@ -24,7 +24,8 @@ export class FeedLineSplitter {
 
 /** A parsed line of a continuous `_changes` feed. */
 export type FeedLine =
-  | { readonly kind: 'change'; readonly row: Record<string, unknown> & { seq: string | number } }
+  /** `seq` is null on most rows of a feed asked for with `seq_interval`. */
+  | { readonly kind: 'change'; readonly row: Record<string, unknown> & { seq: string | number | null } }
   | { readonly kind: 'end'; readonly lastSeq: string | number }
   | { readonly kind: 'error'; readonly error: string; readonly reason: string };
 
@@ -44,5 +45,5 @@ export function parseFeedLine(line: string): FeedLine {
   if (typeof record['id'] !== 'string' || !('seq' in record)) {
     throw new SyntaxError(`feed line is not a change: ${line.slice(0, 80)}`);
   }
-  return { kind: 'change', row: record as Record<string, unknown> & { seq: string | number } };
+  return { kind: 'change', row: record as Record<string, unknown> & { seq: string | number | null } };
 }

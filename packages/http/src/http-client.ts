@@ -93,6 +93,9 @@ export function errorFromAnswer(status: number, statusText: string, bytes: Uint8
   } catch {
     body = undefined;
   }
+  // `_bulk_docs` with `all_or_nothing` answers 417 with one `{id, rev, error, reason}` entry per document
+  // (chttpd_db.erl): the first entry names the error.
+  if (Array.isArray(body) && body.length > 0) body = body[0];
   if (typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string') {
     const { error, reason, id } = body as { error: string; reason?: unknown; id?: unknown };
     return errorFromCouch(
@@ -149,7 +152,7 @@ export class HttpClient {
     this.#retryLimit = retry.limit ?? 2;
     this.#retryBase = ('baseDelay' in retry ? retry.baseDelay : undefined) ?? 100;
     this.#retryMax = ('maxDelay' in retry ? retry.maxDelay : undefined) ?? 2000;
-    this.#headers = { ...options.headers };
+    this.#headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
     this.#auth = createAuthenticator(
       options.auth,
       this.url.credentials,
@@ -291,7 +294,8 @@ export class HttpClient {
       body = spec.body;
       headers['content-type'] = spec.contentType ?? 'application/octet-stream';
     }
-    if (spec.headers) Object.assign(headers, spec.headers);
+    // Header names are case-insensitive: a caller's `Accept` replaces the default `accept` instead of joining it.
+    if (spec.headers) for (const [name, value] of Object.entries(spec.headers)) headers[name.toLowerCase()] = value;
     const url = `${this.url.base}${spec.path}${buildQueryString(spec.query)}`;
     if (this.#direct) {
       // The Node transport takes headers, bytes, timeout and the caller's signal from the hints (raw-body.ts).

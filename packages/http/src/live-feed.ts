@@ -98,7 +98,9 @@ export async function readConnection<Row>(
         for (const item of decoder.push(value)) {
           if (signal.aborted) return { stop: true };
           if (item.kind === 'row') {
-            at = item.seq;
+            // With `seq_interval` CouchDB sends `seq: null` on most rows: resuming goes back to the last real seq
+            // (some rows come again, as they do for CouchDB's replicator), never to `since=null`.
+            if (item.seq !== null) at = item.seq;
             rows += 1;
             emit(item.row);
           } else if (item.kind === 'end') {

@@ -36,7 +36,7 @@ interface Mapped {
 }
 
 const REFERENCE = new URL('../../../../shared/couchdb-reference/', import.meta.url);
-const FILES = ['server.json', 'databases.json', 'documents.json', 'bulk.json', 'all_docs.json', 'changes.json', 'attachments.json'];
+const FILES = ['server.json', 'databases.json', 'documents.json', 'bulk.json', 'all_docs.json', 'changes.json', 'attachments.json', 'views.json', 'find.json'];
 
 const JSON_PARAMS = new Set(['key', 'keys', 'startkey', 'endkey', 'start_key', 'end_key', 'atts_since', 'doc_ids']);
 const NUMBER_PARAMS = new Set(['limit', 'skip', 'q', 'n', 'timeout', 'count', 'heartbeat']);
@@ -103,7 +103,20 @@ function mapRequest(request: Request): Mapped | undefined {
     return undefined;
   }
   if (extraHeaders.some((h) => h !== 'destination' && h !== 'if-none-match')) return undefined;
+  if (second === '_design' && rest[1] === '_view' && rest.length === 3) return mapViewQuery(request, dbName, rest[0]!, rest[2]!);
   switch (second) {
+    case '_find':
+    case '_explain': {
+      if (method !== 'POST' || !isObject(body) || headers['content-type'] !== 'application/json') return undefined;
+      return second === '_find' ? { call: (s) => db(s).find(body as never) } : { call: (s) => db(s).explain(body as never) };
+    }
+    case '_index': {
+      if (method === 'GET' && rest.length === 0) return { call: (s) => db(s).getIndexes() };
+      if (method === 'POST' && rest.length === 0 && isObject(body)) return { call: (s) => db(s).createIndex(body as never) };
+      // The adapter names the design document without `_design/` and deletes json indexes only.
+      if (method === 'DELETE' && rest.length === 3 && rest[1] === 'json') return { call: (s) => db(s).deleteIndex(rest[0]!, rest[2]!) };
+      return undefined;
+    }
     case '_all_docs':
     case '_local_docs': {
       if (rest.length > 0) return undefined;
@@ -116,8 +129,10 @@ function mapRequest(request: Request): Mapped | undefined {
       return undefined;
     }
     case '_bulk_docs': {
-      if (method !== 'POST' || !isObject(body) || Object.keys(body).some((k) => k !== 'docs' && k !== 'new_edits')) return undefined;
-      const edits = body['new_edits'] === undefined ? {} : { new_edits: body['new_edits'] as boolean };
+      const bulkKeys = ['docs', 'new_edits', 'all_or_nothing'];
+      if (method !== 'POST' || !isObject(body) || Object.keys(body).some((k) => !bulkKeys.includes(k))) return undefined;
+      // `all_or_nothing` is no typed option; untyped callers pass it, and CouchDB 3 refuses it with 417.
+      const edits = Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'docs'));
       return { call: (s) => db(s).bulkDocs(body['docs'] as never, edits) };
     }
     case '_bulk_get':
@@ -161,6 +176,8 @@ function mapRequest(request: Request): Mapped | undefined {
   if (second.startsWith('_') && !prefixed && !second.startsWith('_design/') && !second.startsWith('_local/')) return undefined;
   const id = prefixed ? `${second}/${rest[0] ?? ''}` : second;
   const attachment = (prefixed ? rest.slice(1) : rest).join('/');
+  // `_design/x/_info`, `_design/x/_show/...`: design endpoints, not attachments.
+  if (second === '_design' && attachment.startsWith('_')) return undefined;
   const ifNoneMatch = headers['if-none-match'];
   if (attachment !== '') {
     if (ifNoneMatch !== undefined || headers['destination'] !== undefined) return undefined;
@@ -214,6 +231,18 @@ function mapRequest(request: Request): Mapped | undefined {
     return {
       call: (s) => db(s).copy(id, destination!, { ...(query['rev'] ? { rev: query['rev'] } : {}), ...(destinationRev ? { destinationRev } : {}) }),
     };
+  }
+  return undefined;
+}
+
+/** `GET` or `POST {keys}` on `/{db}/_design/{ddoc}/_view/{view}`: the adapter's `query`. */
+function mapViewQuery(request: Request, dbName: string, ddoc: string, view: string): Mapped | undefined {
+  const { method, body } = request;
+  const query = request.query ?? {};
+  // keys as a GET parameter: the adapter POSTs them instead.
+  if (method === 'GET' && query['keys'] === undefined) return { call: (s) => s.db(dbName).query(ddoc, view, options(query)) };
+  if (method === 'POST' && isObject(body) && Object.keys(body).length === 1 && Array.isArray(body['keys'])) {
+    return { call: (s) => s.db(dbName).query(ddoc, view, { ...options(query), keys: body['keys'] as never[] }) };
   }
   return undefined;
 }
@@ -309,7 +338,8 @@ for (const file of FILES) {
         expect('error' in outcome, `status ${response.status} rejects`).toBe(true);
         const error = (outcome as { error: unknown }).error;
         expect(error).toBeInstanceOf(SetteeError);
-        const body = response.body as { error?: string; reason?: string } | undefined;
+        // A 417 from `_bulk_docs` lists one error per document: the first one names the rejection.
+        const body = (Array.isArray(response.body) ? response.body[0] : response.body) as { error?: string; reason?: string } | undefined;
         expect({ status: (error as SetteeError).status, error: (error as SetteeError).error, reason: (error as SetteeError).reason }).toMatchObject({
           status: response.status,
           ...(body?.error === undefined ? {} : { error: body.error }),
