@@ -27,12 +27,21 @@ const SERVER_ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['favicon.ico', favicon],
 ]);
 
+/** How each request was authenticated, so a request the server derives from it answers the same (`_session`). */
+const authMethods = new WeakMap<RequestContext, AuthMethod>();
+
 /** Sends the request to its endpoint. */
 export function route(ctx: RequestContext, method: AuthMethod): Promise<void> {
+  authMethods.set(ctx, method);
   const first = ctx.segments[0] ?? '';
   if (first === '_session') return session(ctx, method);
   if (first === '_scheduler') return schedulerRoute(ctx);
   const server = ctx.segments.length === 1 || first === '_node' ? SERVER_ROUTES.get(first) : undefined;
   if (server !== undefined) return server(ctx);
   return databaseRoute(ctx);
+}
+
+/** Routes `next`, a request the server made from `from` (a `_rewrite` target), as authenticated as `from`. */
+export function reroute(from: RequestContext, next: RequestContext): Promise<void> {
+  return route(next, authMethods.get(from));
 }

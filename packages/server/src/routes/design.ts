@@ -4,6 +4,7 @@ import type { DbTarget } from './db-target.js';
 import { listRoute, showRoute, updateRoute } from './design-functions.js';
 import { viewRoute } from './design-view.js';
 import { designInfoRoute } from './design-info.js';
+import { rewriteRoute } from './rewrite.js';
 
 /**
  * A handler of a design document's function endpoint (`_view`, `_show`, `_list`, `_update`...): it gets the
@@ -14,8 +15,8 @@ export type DesignHandler = (ctx: RequestContext, target: DbTarget, ddoc: string
 /**
  * Where design-document endpoints are registered: `_view`, `_show`, `_list` and `_update` run on the engine
  * (`design-view.ts`, `design-functions.ts`); another endpoint can be added with `designHandlers.set(...)` and the
- * router needs no other change. `_info` reports the view index (`design-info.ts`). An endpoint with no handler
- * (`_rewrite`...) answers 501 `not_implemented`.
+ * router needs no other change. `_info` reports the view index (`design-info.ts`); `_rewrite` sends the request on
+ * to another endpoint (`rewrite.ts`). An endpoint with no handler (`_search`...) answers 501 `not_implemented`.
  */
 export const designHandlers = new Map<string, DesignHandler>([
   ['_view', viewRoute],
@@ -23,6 +24,7 @@ export const designHandlers = new Map<string, DesignHandler>([
   ['_list', listRoute],
   ['_update', updateRoute],
   ['_info', designInfoRoute],
+  ['_rewrite', rewriteRoute],
 ]);
 
 /** Segments after `_design/{name}/` that name a function endpoint rather than an attachment. */
