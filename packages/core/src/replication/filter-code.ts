@@ -1,15 +1,19 @@
 import type { DatabaseAdapter } from '../adapter/database-adapter.js';
+import { BadRequestError } from '../errors/bad-request-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { isJsonObject } from '../json.js';
 
 /**
  * The source code of a design-document filter `ddoc/name` on `source`, trimmed, as CouchDB's replicator reads it to
- * derive the replication id. Built-in filters (`_view`, `_doc_ids`...) have no code: undefined. A missing design
- * document or function is a `not_found` whose reason is CouchDB's (`missing json key: filters`).
+ * derive the replication id. Built-in filters (`_view`, `_doc_ids`...) have no code: undefined. A design document
+ * without `filters` or without that function is a `not_found` with CouchDB's reason (`missing json key: filters`);
+ * a missing design document is the source's own `not_found`.
  */
 export async function fetchFilterCode(source: DatabaseAdapter, filter: string | undefined): Promise<string | undefined> {
   if (filter === undefined || filter.startsWith('_')) return undefined;
   const slash = filter.indexOf('/');
+  // feedFilter's check, again here because this is exported: without it `name` would be read as a ddoc name.
+  if (slash <= 0 || slash === filter.length - 1) throw new BadRequestError('Invalid filter. Must match `ddocname/filtername`.');
   const ddocName = filter.slice(0, slash);
   const name = filter.slice(slash + 1);
   const ddoc = await source.get(`_design/${ddocName}`);

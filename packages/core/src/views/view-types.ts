@@ -60,8 +60,13 @@ export interface ViewRow<K = JsonValue, V = JsonValue> {
   value: V;
   /** With `include_docs`: the document (null when it is missing or deleted). */
   doc?: Document | null;
-  /** With `keys` on some servers: a key that matched nothing (`not_found`). */
+  /**
+   * A row that stands for an error, with no `value`: `not_found` for a `keys` entry that matched nothing (some
+   * servers), `reduce_overflow_error` for a group whose JavaScript reduce did not shrink (key null).
+   */
   error?: string;
+  /** With `error`: CouchDB's explanation (the overflowed output, for `reduce_overflow_error`). */
+  reason?: string;
 }
 
 /** The answer of a view query: map rows carry `total_rows` and `offset`, reduced ones only `rows`. */

@@ -1,9 +1,14 @@
+import { createHash } from 'node:crypto';
 import { isJsonObject, SetteeError, type JsonObject, type JsonValue } from '@settee/core';
 import { designDocId } from './design-docs.js';
 import { renderError, thrownCouchError } from './design-response.js';
 import { CompileError, DesignSandbox, SandboxTimeoutError, type Thrown } from './sandbox.js';
 
-/** Sandboxes of design documents whose `rewrites` is a function, by id, revision and source (oldest first). */
+/**
+ * Sandboxes of design documents whose `rewrites` is a function (oldest first), by a digest of the whole document:
+ * the function runs with its document's modules and as its `this`, and another database may hold a document of the
+ * same id, revision and source (new_edits=false writes any revision) whose other members differ.
+ */
 const sandboxes = new Map<string, { sandbox: DesignSandbox; fn: number }>();
 
 /** Enough for the design documents of a busy server; the oldest is dropped past it. */
@@ -11,7 +16,7 @@ const MAX_SANDBOXES = 64;
 
 function compiledRewrite(ddoc: JsonObject, source: string): { sandbox: DesignSandbox; fn: number } {
   const id = designDocId(String(ddoc['_id'] ?? ''));
-  const key = `${id}\n${String(ddoc['_rev'] ?? '')}\n${source}`;
+  const key = createHash('sha256').update(JSON.stringify(ddoc)).digest('hex');
   const known = sandboxes.get(key);
   if (known !== undefined) return known;
   const sandbox = new DesignSandbox(id);

@@ -74,7 +74,7 @@ class ReduceOverflow {
  * and a `reason` and no `value`, so the query goes on and only that group is lost.
  */
 function overflowRow(overflow: ReduceOverflow): ViewRow {
-  // ViewRow always has a value; CouchDB's error row does not, and clients read its `error` instead.
+  // ViewRow declares a value; CouchDB's error row has none, and clients read its `error` and `reason` instead.
   return { key: null, error: 'reduce_overflow_error', reason: overflow.reason } as unknown as ViewRow;
 }
 
