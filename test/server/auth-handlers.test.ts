@@ -215,14 +215,27 @@ describe('session cookies are renewed while in use', () => {
     const cookie = await login('alice', 'alice-pw');
     vi.spyOn(Date, 'now').mockReturnValue(start + 120_000);
     const continuous = await request(server, '/renewfeed/_changes?feed=continuous&timeout=10', { auth: null, headers: { cookie } });
-    // A longpoll with a heartbeat opens its answer before the change it waits for.
-    const longpoll = request(server, '/renewfeed/_changes?feed=longpoll&since=now&heartbeat=10', { auth: null, headers: { cookie } });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A longpoll with a heartbeat opens its answer (with its first heartbeat) before the change it waits for, and
+    // only once `since=now` is pinned: waiting for its head, not for a while, keeps the write after that point.
+    const longpoll = await request(server, '/renewfeed/_changes?feed=longpoll&since=now&heartbeat=10', { auth: null, headers: { cookie } });
     await (await request(server, '/renewfeed/doc', { method: 'PUT', json: {} })).arrayBuffer();
-    for (const res of [continuous, await longpoll]) {
+    for (const res of [continuous, longpoll]) {
       expect([res.status, res.headers.get('set-cookie')]).toStrictEqual([200, expect.stringMatching(/^AuthSession=[^;]+;/)]);
       await res.arrayBuffer();
     }
+  });
+
+  it('an answer reached through a JavaScript _rewrite carries the renewed cookie too', async () => {
+    await (await request(server, '/renewrw', { method: 'PUT' })).arrayBuffer();
+    await (await request(server, '/renewrw/_security', { method: 'PUT', json: {} })).arrayBuffer();
+    const rewrites = "function (req) { return { path: '../../', query: {} }; }";
+    await (await request(server, '/renewrw/_design/r', { method: 'PUT', json: { rewrites } })).arrayBuffer();
+    const start = Date.now();
+    const cookie = await login('alice', 'alice-pw');
+    vi.spyOn(Date, 'now').mockReturnValue(start + 120_000);
+    const res = await request(server, '/renewrw/_design/r/_rewrite/x', { auth: null, headers: { cookie } });
+    expect([res.status, res.headers.get('set-cookie')]).toStrictEqual([200, expect.stringMatching(/^AuthSession=[^;]+;/)]);
+    expect(await res.json()).toMatchObject({ db_name: 'renewrw' });
   });
 
   it('a login or logout cookie is not replaced by a renewal', async () => {

@@ -696,6 +696,20 @@ describe('changes feeds', () => {
     expect(((await res.json()) as { results: unknown[] }).results).toHaveLength(1);
   });
 
+  it('longpoll with a heartbeat whose database goes away mid-wait does not leave its opened answer hanging', async () => {
+    await (await request(server, '/gone', { method: 'PUT' })).arrayBuffer();
+    // The head goes out with the first heartbeat: the error that follows can only end the connection.
+    const res = await request(server, '/gone/_changes?feed=longpoll&since=now&heartbeat=20');
+    expect(res.status).toBe(200);
+    await (await request(server, '/gone', { method: 'DELETE' })).arrayBuffer();
+    const ended = readUntil(res, () => false).then(
+      () => 'ended',
+      () => 'ended',
+    );
+    const stuck = new Promise<string>((resolve) => setTimeout(() => resolve('still open'), 3000));
+    expect(await Promise.race([ended, stuck])).toBe('ended');
+  });
+
   it('an unknown feed is a 400 before anything streams', async () => {
     const res = await request(server, '/feed/_changes?feed=bogus');
     expect(res.status).toBe(400);

@@ -199,6 +199,9 @@ describe('_scheduler/jobs paging', () => {
     const negative = await request(server, '/_scheduler/jobs?skip=-1');
     expect(negative.status).toBe(400);
     expect(await negative.json()).toEqual({ error: 'query_parse_error', reason: 'skip not in range of [0,infinity]' });
+    // `;` separates parameters too, as everywhere else (mochiweb).
+    const semicolon = await request(server, '/_scheduler/jobs?limit=1;skip=-1');
+    expect([semicolon.status, await semicolon.json()]).toEqual([400, { error: 'query_parse_error', reason: 'skip not in range of [0,infinity]' }]);
     expect(await (await request(server, '/_scheduler/jobs?limit=0')).json()).toEqual({ total_rows: 0, offset: 0, jobs: [] });
   });
 });

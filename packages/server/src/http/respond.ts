@@ -37,7 +37,8 @@ export function sendText(ctx: RequestContext, status: number, text: string, head
  * (CouchDB sets it on every kind of answer once a tenth of the session's life has passed).
  */
 export function sessionCookieOf(ctx: RequestContext): string | undefined {
-  return ctx.setCookie ?? renewedSessionCookie(ctx.req);
+  // The renewal is keyed on the request as the client sent it (`res.req`): a `_rewrite` may answer with another.
+  return ctx.setCookie ?? renewedSessionCookie(ctx.res.req);
 }
 
 /** `sessionCookieOf` as headers to spread into a `writeHead` of a streamed answer. */

@@ -36,8 +36,8 @@ export async function longpollChanges(
   };
   ctx.state.feeds.add(stop);
   ctx.req.socket.once('close', stop);
+  let opened = false;
   try {
-    let opened = false;
     let since = options.since;
     for (;;) {
       const answer: ChangesResponse = await target.db.changes({ ...options, ...(since === undefined ? {} : { since }), feed: 'longpoll', timeout: heartbeat });
@@ -57,6 +57,11 @@ export async function longpollChanges(
       if (ctx.method !== 'HEAD') res.write('\n');
       since = answer.last_seq as Seq;
     }
+  } catch (error) {
+    // Once the head is out the error can no longer be the answer (the database was deleted...): cut the connection
+    // rather than leave the client waiting on an answer that never ends.
+    if (opened) res.destroy();
+    throw error;
   } finally {
     ctx.state.feeds.delete(stop);
     ctx.req.socket.off('close', stop);

@@ -2,7 +2,7 @@ import { BadRequestError, NotFoundError, type JsonObject } from '@settee/core';
 import { requireServerAdmin } from '../auth/security.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
-import { parseQuery } from '../http/query.js';
+import { parseQuery, queryParams } from '../http/query.js';
 import { sendJson } from '../http/respond.js';
 import { REPLICATOR } from '../replication/index.js';
 
@@ -16,7 +16,7 @@ function nonNegative(value: unknown, name: string, fallback: number): number {
 
 /** `_scheduler/jobs`' `limit` and `skip`: integers from 0, with CouchDB's `query_parse_error` reasons. */
 function jobsParam(ctx: RequestContext, name: 'limit' | 'skip', fallback: number): number {
-  const raw = new URLSearchParams(ctx.rawQuery).get(name);
+  const raw = queryParams(ctx.rawQuery).get(name);
   if (raw === null) return fallback;
   if (!/^[+-]?\d+$/.test(raw)) throw new BadRequestError(`${name} must be an integer`, { error: 'query_parse_error' });
   const value = Number(raw);
