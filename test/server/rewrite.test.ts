@@ -86,6 +86,7 @@ const REWRITE_FUNCTION = `function (req) {
   if (prefix === 'changes') return { path: '../../_changes', query: { filter: '_doc_ids' } };
   if (prefix === 'echo') return { code: 200, body: JSON.stringify(req), headers: { 'Content-Type': 'application/json' } };
   if (prefix === 'status') return { code: parseInt(req.query.status, 10), body: JSON.stringify({ status: parseInt(req.query.status, 10) }), headers: { 'x-foo': 'bar', 'Content-Type': 'application/json' } };
+  if (prefix === 'framed') return { code: 200, body: 'framed body', headers: { 'Transfer-Encoding': 'chunked', 'content-length': '3' } };
   if (prefix === 'badpath') return { path: 5 };
   if (prefix === 'badcode') return { code: 700 };
   if (prefix === 'badquery') return { path: 'x', query: { limit: 1 } };
@@ -335,6 +336,9 @@ describe('_rewrite with a JavaScript function', () => {
     expect(legal.status).toBe(451);
     expect(legal.headers.get('content-type')).toBe('application/json');
     expect((await request(server, `${J}/status?status=500`)).status).toBe(500);
+    // Framing headers the function sets would contradict the whole body sent with its own length.
+    const framed = await request(server, `${J}/framed`);
+    expect([framed.status, await framed.text()]).toStrictEqual([200, 'framed body']);
   });
 
   it('404 rewrite_error when the function returns nothing', async () => {

@@ -9,11 +9,9 @@ import { designRequestOf } from './design-request.js';
 import { dispatchRewritten } from './rewrite-dispatch.js';
 import { encodeQuery, rewrittenUrl } from './rewrite-url.js';
 
-/**
- * The JavaScript form of `rewrites` (a function of `req`), as chttpd_rewrite and couch_query_servers:rewrite run
- * it: the function's answer is checked, then either sent as it is (`code`) or turned into a new request (`path`,
- * `query`, `method`, `headers`, `body`) dispatched like any other.
- */
+// The JavaScript form of `rewrites` (a function of `req`), as chttpd_rewrite and couch_query_servers:rewrite run it:
+// the function's answer is checked, then either sent as it is (`code`) or turned into a new request (`path`,
+// `query`, `method`, `headers`, `body`) dispatched like any other.
 
 /** couch_query_servers:throw_rewrite_error: a 500 `rewrite_error`. */
 function rewriteError(reason: string): SetteeError {
@@ -100,7 +98,11 @@ async function rewriteRequest(ctx: RequestContext, target: DbTarget, path: reado
 /** A `code` answer: sent as the function gave it, with the request's own body when it gave none (chttpd_rewrite). */
 function sendEarly(ctx: RequestContext, code: number, rewrite: Rewrite, requestBody: Buffer | undefined): void {
   const body = rewrite.body === undefined ? (requestBody ?? Buffer.alloc(0)) : Buffer.from(rewrite.body, 'utf8');
-  ctx.res.writeHead(code, { ...(rewrite.headers ?? {}), ...sessionCookieHeaders(ctx), 'Content-Length': body.byteLength });
+  // The body is sent whole with its own length: framing headers the function set would make the answer invalid.
+  const headers = Object.fromEntries(
+    Object.entries(rewrite.headers ?? {}).filter(([name]) => !['content-length', 'transfer-encoding'].includes(name.toLowerCase())),
+  );
+  ctx.res.writeHead(code, { ...headers, ...sessionCookieHeaders(ctx), 'Content-Length': body.byteLength });
   ctx.res.end(ctx.method === 'HEAD' ? undefined : body);
 }
 
