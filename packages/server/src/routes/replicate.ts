@@ -5,10 +5,10 @@ import { methodNotAllowed } from '../http/method.js';
 import { sendJson } from '../http/respond.js';
 
 /**
- * `POST /_replicate`: any signed-in user between URLs, server admins only with local database names (they bypass
- * `_security`); anonymous requests are refused before their body is read. One-shot replications answer when done
- * (200 with the history), continuous ones at once (202 with `_local_id`), `cancel: true` stops one (404 when none
- * runs).
+ * `POST /_replicate`: open to signed-in users between URLs, to server admins only with local database names (they
+ * bypass `_security`); anonymous requests are refused before their body is read. One-shot replications answer when
+ * done (200 with the history), continuous ones at once (202 with `_local_id`), `cancel: true` stops one (404 when
+ * none runs).
  */
 export async function replicateRoute(ctx: RequestContext): Promise<void> {
   if (ctx.method !== 'POST') throw methodNotAllowed('POST');
