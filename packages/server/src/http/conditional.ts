@@ -13,10 +13,15 @@ export function md5Etag(text: string): string {
  * the Erlang term of both, so the value is opaque and only needs to change with either), written in base 36 as
  * CouchDB writes its computed ETags.
  */
-export function localDocEtag(rev: string, body: Record<string, unknown>): string {
+function localDocEtag(rev: string, body: Record<string, unknown>): string {
   const { _id: _id, _rev: _rev, _revisions: _revisions, _deleted: _deleted, ...members } = body;
   const digest = createHash('md5').update(JSON.stringify([rev, members])).digest('hex');
   return `"${BigInt(`0x${digest}`).toString(36).toUpperCase()}"`;
+}
+
+/** A document answer's ETag: its quoted revision, or for a `_local` document {@link localDocEtag}. */
+export function docEtag(id: string, rev: string, body: Record<string, unknown>): string {
+  return id.startsWith('_local/') ? localDocEtag(rev, body) : `"${rev}"`;
 }
 
 /**

@@ -12,7 +12,7 @@ import { requireDbAdmin } from '../auth/security.js';
 import { prepareUserDoc } from '../auth/users.js';
 import { usersDbWriter } from '../auth/users-access.js';
 import { isObject, mediaType, readBody, readJson, readJsonTyped } from '../http/body.js';
-import { etagMatches, localDocEtag, requestRev } from '../http/conditional.js';
+import { docEtag, etagMatches, requestRev } from '../http/conditional.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { documentFromMultipart, documentToMultipart, newBoundary, openRevsMultipart } from '../http/multipart.js';
@@ -77,7 +77,7 @@ async function getDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
   const multipart = (query['attachments'] === true || query['atts_since'] !== undefined) && acceptsMultipart(ctx);
   const options = (multipart ? { ...query, att_encoding_info: true } : query) as GetOptions;
   const doc = (await target.db.get(id, options)) as unknown as Record<string, unknown>;
-  const etag = id.startsWith('_local/') ? localDocEtag(String(doc['_rev']), doc) : `"${String(doc['_rev'])}"`;
+  const etag = docEtag(id, String(doc['_rev']), doc);
   if (etagMatches(ctx, etag)) {
     sendNotModified(ctx.res, etag);
     return;
@@ -120,9 +120,7 @@ async function putDoc(ctx: RequestContext, target: DbTarget, id: string): Promis
   }
   const result = await write;
   const status = doc['_deleted'] === true ? 200 : 201;
-  const headers: Record<string, string> = { Location: locationOf(ctx, target.name, result.id) };
-  headers['ETag'] = id.startsWith('_local/') ? localDocEtag(result.rev, doc) : `"${result.rev}"`;
-  sendJson(ctx, status, result, headers);
+  sendJson(ctx, status, result, { Location: locationOf(ctx, target.name, result.id), ETag: docEtag(id, result.rev, doc) });
 }
 
 /**
@@ -177,7 +175,7 @@ async function deleteDoc(ctx: RequestContext, target: DbTarget, id: string): Pro
   if (rev === undefined) {
     if (id.startsWith('_local/')) {
       const result = await target.db.put({ _id: id, _deleted: true });
-      sendJson(ctx, 200, result, { ETag: localDocEtag(result.rev, {}) });
+      sendJson(ctx, 200, result, { ETag: docEtag(id, result.rev, {}) });
       return;
     }
     await target.db.get(id);
@@ -186,7 +184,7 @@ async function deleteDoc(ctx: RequestContext, target: DbTarget, id: string): Pro
   // chttpd_db opens the document before it reads the rev: a missing `_local` doc is 404 whatever rev comes.
   if (id.startsWith('_local/')) await target.db.get(id);
   const result = await target.db.remove(id, rev, { userCtx: userContextOf(ctx, target) });
-  sendJson(ctx, 200, result, { ETag: id.startsWith('_local/') ? localDocEtag(result.rev, {}) : `"${result.rev}"` });
+  sendJson(ctx, 200, result, { ETag: docEtag(id, result.rev, {}) });
 }
 
 /** The target of `COPY`: `Destination: id` or `id?rev=...`. */
