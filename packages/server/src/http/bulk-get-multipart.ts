@@ -1,20 +1,25 @@
 import type { BulkGetResponse } from '@settee/core';
 import type { RequestContext } from './context.js';
-import { documentToMultipart, newBoundary } from './multipart.js';
+import { newBoundary, revisionPart } from './multipart.js';
 
 /**
  * True when `_bulk_get` should answer multipart: the client takes `multipart/mixed` or `multipart/related` and not
  * JSON (`*` + `/*` counts as JSON), as chttpd_db decides with mochiweb's `accepts_content_type`.
  */
 export function wantsMultipartBulkGet(ctx: RequestContext): boolean {
-  const types = (ctx.req.headers.accept ?? '').split(',').map((type) => type.split(';')[0]!.trim().toLowerCase());
+  const types = acceptedTypes(ctx);
   const json = types.some((type) => type === 'application/json' || type === 'application/*' || type === '*/*');
   return !json && types.some((type) => type === 'multipart/mixed' || type === 'multipart/related');
 }
 
 /** The multipart type the client asked for: `multipart/mixed` when it takes it, else `multipart/related`. */
 export function bulkGetMultipartType(ctx: RequestContext): string {
-  return (ctx.req.headers.accept ?? '').toLowerCase().includes('multipart/mixed') ? 'multipart/mixed' : 'multipart/related';
+  return acceptedTypes(ctx).includes('multipart/mixed') ? 'multipart/mixed' : 'multipart/related';
+}
+
+/** The media types the Accept header lists, lower-cased, without their parameters. */
+function acceptedTypes(ctx: RequestContext): string[] {
+  return (ctx.req.headers.accept ?? '').split(',').map((type) => type.split(';')[0]!.trim().toLowerCase());
 }
 
 /**
@@ -25,6 +30,8 @@ export function bulkGetMultipartType(ctx: RequestContext): string {
  */
 export function bulkGetMultipart(answer: BulkGetResponse, boundary: string): Buffer {
   const chunks: Buffer[] = [];
+  // One inner boundary serves every nested part, as in CouchDB.
+  const inner = newBoundary();
   for (const result of answer.results) {
     for (const entry of result.docs) {
       if ('error' in entry) {
@@ -32,15 +39,10 @@ export function bulkGetMultipart(answer: BulkGetResponse, boundary: string): Buf
         continue;
       }
       const doc = entry.ok as unknown as Record<string, unknown>;
-      if (doc['_attachments'] === undefined) {
-        chunks.push(Buffer.from(`\r\n--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(doc)}`));
-        continue;
-      }
-      const inner = newBoundary();
-      chunks.push(
-        Buffer.from(`\r\n--${boundary}\r\nX-Doc-Id: ${String(doc['_id'])}\r\nX-Rev-Id: ${String(doc['_rev'])}\r\nContent-Type: multipart/related; boundary="${inner}"\r\n\r\n`),
-        documentToMultipart(doc, inner),
-      );
+      const { type, body } = revisionPart(doc, inner);
+      // A nested multipart part names its revision, so a reader can route it before parsing it.
+      const ids = type === 'application/json' ? '' : `X-Doc-Id: ${String(doc['_id'])}\r\nX-Rev-Id: ${String(doc['_rev'])}\r\n`;
+      chunks.push(Buffer.from(`\r\n--${boundary}\r\n${ids}Content-Type: ${type}\r\n\r\n`), body);
     }
   }
   // No entries, no parts and no closing delimiter, as CouchDB answers an empty `docs` list.

@@ -50,10 +50,11 @@ function splitPart(raw: Buffer): Part {
   return { headers, body: gap < 0 ? raw : raw.subarray(gap + 4) };
 }
 
-function filenameOf(part: Part): string | undefined {
+/** The `filename` of a part's Content-Disposition (quoted-pair escapes undone), or undefined. */
+export function filenameOf(part: Part): string | undefined {
   const disposition = part.headers['content-disposition'];
   if (disposition === undefined) return undefined;
-  const match = /filename="((?:[^"\\]|\\.)*)"/.exec(disposition);
+  const match = /filename="((?:[^"\\]|\\.)*)"/i.exec(disposition);
   return match?.[1]?.replace(/\\(.)/g, '$1');
 }
 
@@ -149,6 +150,18 @@ export function documentToMultipart(doc: Record<string, unknown>, boundary: stri
 }
 
 /**
+ * One revision as a part of a multipart answer (`open_revs`, `_bulk_get`): its JSON when it has no attachments, else
+ * a `multipart/related` body under `inner` whose attachments follow its JSON. The attachments must be inline.
+ */
+export function revisionPart(doc: Record<string, unknown>, inner: string): { type: string; body: Buffer } {
+  const atts = doc['_attachments'];
+  if (typeof atts !== 'object' || atts === null || Object.keys(atts).length === 0) {
+    return { type: 'application/json', body: Buffer.from(JSON.stringify(doc)) };
+  }
+  return { type: `multipart/related; boundary="${inner}"`, body: documentToMultipart(doc, inner) };
+}
+
+/**
  * CouchDB's `multipart/mixed` answer to `open_revs` (chttpd_db send_docs_multipart): one part per entry. A found
  * revision is its document as it is, JSON when it has no attachments, else a nested `multipart/related` (under
  * `inner`) whose attachments all follow; a missing one is `{"missing": rev}` typed `application/json; error="true"`.
@@ -157,18 +170,10 @@ export function documentToMultipart(doc: Record<string, unknown>, boundary: stri
 export function openRevsMultipart(entries: readonly OpenRevsEntry[], outer: string, inner: string): Buffer {
   const chunks: Uint8Array[] = [Buffer.from(`--${outer}`)];
   for (const entry of entries) {
-    let type: string;
-    let body: Buffer;
-    if ('ok' in entry) {
-      const doc = entry.ok as unknown as Record<string, unknown>;
-      const atts = doc['_attachments'];
-      const withAtts = typeof atts === 'object' && atts !== null && Object.keys(atts).length > 0;
-      type = withAtts ? `multipart/related; boundary="${inner}"` : 'application/json';
-      body = withAtts ? documentToMultipart(doc, inner) : Buffer.from(JSON.stringify(doc));
-    } else {
-      type = 'application/json; error="true"';
-      body = Buffer.from(JSON.stringify({ missing: entry.missing }));
-    }
+    const { type, body } =
+      'ok' in entry
+        ? revisionPart(entry.ok as unknown as Record<string, unknown>, inner)
+        : { type: 'application/json; error="true"', body: Buffer.from(JSON.stringify({ missing: entry.missing })) };
     chunks.push(Buffer.from(`\r\nContent-Type: ${type}\r\n\r\n`), body, Buffer.from(`\r\n--${outer}`));
   }
   chunks.push(Buffer.from('--'));

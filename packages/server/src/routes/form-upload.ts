@@ -2,7 +2,7 @@ import { BadRequestError, SetteeError, type DocumentInput, type JsonObject } fro
 import { isObject, mediaType, parseJson, readBody } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
 import { baseUrl } from '../http/method.js';
-import { boundaryOf, parseMultipart, type Part } from '../http/multipart.js';
+import { boundaryOf, filenameOf, parseMultipart, type Part } from '../http/multipart.js';
 import { sendJson } from '../http/respond.js';
 import type { DbTarget } from './db-target.js';
 import { userContextOf } from './design-user-ctx.js';
@@ -27,9 +27,9 @@ export async function formUpload(ctx: RequestContext, target: DbTarget, id: stri
   const base = await baseDocument(target, id, parts);
   const kept = isObject(base['_attachments']) ? base['_attachments'] : {};
   // A file input left empty sends a part with an empty file name: there is nothing to attach.
-  const files = parts.filter((part) => fieldName(part) === '_attachments' && (fileName(part) ?? '') !== '');
+  const files = parts.filter((part) => fieldName(part) === '_attachments' && (filenameOf(part) ?? '') !== '');
   const uploaded = Object.fromEntries(
-    files.map((part) => [fileName(part)!, { content_type: part.headers['content-type'] ?? 'application/octet-stream', data: part.body.toString('base64') }]),
+    files.map((part) => [filenameOf(part)!, { content_type: part.headers['content-type'] ?? 'application/octet-stream', data: part.body.toString('base64') }]),
   );
   const attachments = { ...kept, ...uploaded };
   const doc = await prepare({ ...base, _id: id, ...(Object.keys(attachments).length > 0 ? { _attachments: attachments } : {}) });
@@ -39,13 +39,13 @@ export async function formUpload(ctx: RequestContext, target: DbTarget, id: stri
 
 /** The document the form builds on: its `_doc` field, else the revision its `_rev` field names. */
 async function baseDocument(target: DbTarget, id: string, parts: readonly Part[]): Promise<Record<string, unknown>> {
-  const docField = parts.find((part) => fieldName(part) === '_doc' && fileName(part) === undefined);
+  const docField = parts.find((part) => fieldName(part) === '_doc' && filenameOf(part) === undefined);
   if (docField !== undefined) {
     const doc = parseJson(docField.body.toString('utf8'));
     if (!isObject(doc)) throw new BadRequestError('Document must be a JSON object');
     return doc;
   }
-  const revField = parts.find((part) => fieldName(part) === '_rev' && fileName(part) === undefined);
+  const revField = parts.find((part) => fieldName(part) === '_rev' && filenameOf(part) === undefined);
   if (revField === undefined) throw new BadRequestError('Invalid rev format');
   const rev = revField.body.toString('utf8');
   return (await target.db.get(id, { rev })) as unknown as Record<string, unknown>;
@@ -68,6 +68,3 @@ function fieldName(part: Part): string | undefined {
   return /(?:^|;)\s*name="([^"]*)"/i.exec(part.headers['content-disposition'] ?? '')?.[1];
 }
 
-function fileName(part: Part): string | undefined {
-  return /filename="((?:[^"\\]|\\.)*)"/i.exec(part.headers['content-disposition'] ?? '')?.[1]?.replace(/\\(.)/g, '$1');
-}
