@@ -5,6 +5,15 @@ import type { RequestContext } from './context.js';
 /** CouchDB's default heartbeat (`heartbeat=true`) and feed timeout, in ms, for `_changes` and `_db_updates`. */
 export const DEFAULT_WAIT = 60_000;
 
+/**
+ * How long a feed waits without a change before it ends (couch_changes get_changes_timeout): never with a heartbeat,
+ * which keeps it open whatever `timeout` says; else `timeout`, at most CouchDB's default minute.
+ */
+export function feedTimeout(heartbeat: number | undefined, timeout: unknown): number | undefined {
+  if (heartbeat !== undefined) return undefined;
+  return Math.min(typeof timeout === 'number' ? timeout : DEFAULT_WAIT, DEFAULT_WAIT);
+}
+
 /** How one continuous or eventsource feed runs (`_changes`, `_db_updates`). */
 export interface StreamFeed<Row extends { seq: Seq }> {
   /** The rows to send, subscribed once the feed starts. */

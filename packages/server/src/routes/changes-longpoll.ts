@@ -1,7 +1,7 @@
 import type { ChangesOptions, ChangesResponse, ChangesRow, Seq } from '@settee/core';
 import type { RequestContext } from '../http/context.js';
 import { sendText, sessionCookieHeaders } from '../http/respond.js';
-import { DEFAULT_WAIT } from '../http/stream-feed.js';
+import { feedTimeout } from '../http/stream-feed.js';
 import type { DbTarget } from './db-target.js';
 
 /** A changes row as sent: `seq_interval` leaves most rows' seq null. */
@@ -9,6 +9,11 @@ export type SentChangesRow = Omit<ChangesRow, 'seq'> & { seq: Seq | null };
 
 /** How a row is sent, given how many rows were sent before it. */
 export type RenderRow = (row: ChangesRow, index: number) => SentChangesRow;
+
+/** A normal or longpoll answer as sent, rows rendered, with CouchDB's closing newline. */
+export function changesAnswerText(answer: ChangesResponse, render: RenderRow): string {
+  return `${JSON.stringify({ ...answer, results: answer.results.map(render) })}\n`;
+}
 
 /**
  * `feed=longpoll`: answers as soon as there is a change after `since`. Without a heartbeat it gives up after
@@ -24,9 +29,8 @@ export async function longpollChanges(
   render: RenderRow,
 ): Promise<void> {
   if (heartbeat === undefined) {
-    const timeout = Math.min(typeof options.timeout === 'number' ? options.timeout : DEFAULT_WAIT, DEFAULT_WAIT);
-    const answer = await target.db.changes({ ...options, feed: 'longpoll', timeout });
-    sendText(ctx, 200, `${JSON.stringify({ ...answer, results: answer.results.map(render) })}\n`);
+    const answer = await target.db.changes({ ...options, feed: 'longpoll', timeout: feedTimeout(heartbeat, options.timeout) });
+    sendText(ctx, 200, changesAnswerText(answer, render));
     return;
   }
   const { res } = ctx;
@@ -43,7 +47,7 @@ export async function longpollChanges(
       const answer: ChangesResponse = await target.db.changes({ ...options, ...(since === undefined ? {} : { since }), feed: 'longpoll', timeout: heartbeat });
       if (answer.results.length > 0 || options.limit === 0 || stopped || res.destroyed) {
         if (!opened) {
-          sendText(ctx, 200, `${JSON.stringify({ ...answer, results: answer.results.map(render) })}\n`);
+          sendText(ctx, 200, changesAnswerText(answer, render));
           return;
         }
         const rows = answer.results.map((row, i) => JSON.stringify(render(row, i))).join(',\n');

@@ -6,8 +6,8 @@ import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery, queryParams, type QueryOptions } from '../http/query.js';
 import { sendNotModified, sendText, sessionCookieHeaders } from '../http/respond.js';
-import { DEFAULT_WAIT, streamFeed } from '../http/stream-feed.js';
-import { longpollChanges, type RenderRow } from './changes-longpoll.js';
+import { DEFAULT_WAIT, feedTimeout, streamFeed } from '../http/stream-feed.js';
+import { changesAnswerText, longpollChanges, type RenderRow } from './changes-longpoll.js';
 import type { DbTarget } from './db-target.js';
 
 type Feed = 'normal' | 'longpoll' | 'continuous' | 'eventsource';
@@ -103,8 +103,7 @@ export async function changesRoute(ctx: RequestContext, target: DbTarget): Promi
     return;
   }
   if (feed === 'normal') {
-    const answer = await target.db.changes({ ...options, feed } as ChangesOptions);
-    const text = `${JSON.stringify(seqOf === undefined ? answer : { ...answer, results: answer.results.map(render) })}\n`;
+    const text = changesAnswerText(await target.db.changes({ ...options, feed } as ChangesOptions), render);
     // A normal feed carries an ETag, and answers a matching If-None-Match with 304 (chttpd_db etag_respond).
     const etag = md5Etag(text);
     if (etagMatches(ctx, etag)) {
@@ -131,9 +130,7 @@ async function streamChanges(
   render: RenderRow,
 ): Promise<void> {
   const { feed: _feed, heartbeat: _h, timeout: rawTimeout, limit: rawLimit, descending: _d, ...live } = options;
-  // With a heartbeat the feed stays open whatever `timeout` says; without one it ends after `timeout` without a
-  // change, at most CouchDB's default minute (couch_changes get_changes_timeout).
-  const timeout = heartbeat !== undefined ? undefined : Math.min(typeof rawTimeout === 'number' ? rawTimeout : DEFAULT_WAIT, DEFAULT_WAIT);
+  const timeout = feedTimeout(heartbeat, rawTimeout);
   const limit = typeof rawLimit === 'number' ? rawLimit : undefined;
   // Validate the options (filter included) before the 200 goes out, so that errors are proper error answers.
   await target.db.changes({ ...(live as ChangesOptions), limit: 0 });

@@ -1,6 +1,6 @@
 import { BadRequestError } from '@settee/core';
 import { queryParams } from '../http/query.js';
-import { DEFAULT_WAIT } from '../http/stream-feed.js';
+import { DEFAULT_WAIT, feedTimeout } from '../http/stream-feed.js';
 
 /** The `feed` values `_db_updates` accepts. */
 export type DbUpdatesFeed = 'normal' | 'longpoll' | 'continuous' | 'eventsource';
@@ -47,8 +47,7 @@ export function parseDbUpdatesQuery(rawQuery: string): Omit<DbUpdatesParams, 'fe
     limit,
     descending: last('descending') === 'true',
     heartbeat,
-    // Without a heartbeat a feed ends after `timeout`, at most CouchDB's default; with one it stays open.
-    timeout: heartbeat === undefined ? Math.min(timeout ?? DEFAULT_WAIT, DEFAULT_WAIT) : undefined,
+    timeout: feedTimeout(heartbeat, timeout),
   };
 }
 
