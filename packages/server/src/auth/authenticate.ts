@@ -55,12 +55,8 @@ async function basicUser(credentials: { name: string; password: string; header: 
   const key = `${credentials.header}\u0000${stored?.version ?? ''}`;
   const cached = state.credentials.get(key);
   if (cached !== undefined && cached.expires > Date.now()) return cached.user;
-  const user = stored !== undefined && (await verifyPassword(password, stored.hash)) ? stored.user : undefined;
-  if (user === undefined) {
-    state.lockout.fail(name, address);
-    throw new UnauthorizedError('Name or password is incorrect.');
-  }
-  state.lockout.succeed(name, address);
+  const user = await verified(state, name, password, address, stored);
+  if (user === undefined) throw new UnauthorizedError('Name or password is incorrect.');
   if (state.credentials.size >= CACHE_MAX) state.credentials.clear();
   state.credentials.set(key, { user, expires: Date.now() + CACHE_MS });
   return user;
@@ -102,7 +98,11 @@ export async function checkPassword(
   address: string,
 ): Promise<UserCtx | undefined> {
   state.lockout.check(name, address);
-  const stored = await storedCredentials(state, name);
+  return verified(state, name, password, address, await storedCredentials(state, name));
+}
+
+/** The stored user when `password` is theirs, else undefined; either way the lockout counts the attempt. */
+async function verified(state: ServerState, name: string, password: string, address: string, stored: StoredCredentials | undefined): Promise<UserCtx | undefined> {
   const user = stored !== undefined && (await verifyPassword(password, stored.hash)) ? stored.user : undefined;
   if (user === undefined) state.lockout.fail(name, address);
   else state.lockout.succeed(name, address);

@@ -31,7 +31,7 @@ function guardDesign(target: DbTarget, id: string): void {
 
 /**
  * Applies the users database's rules (who may write, hashing passwords, validation against the revision `rev` or
- * `_rev` names) and forgets cached credentials after a user changes.
+ * `_rev` names). Cached credentials need no forgetting: their key holds the user document's revision.
  */
 export async function prepareForWrite(
   ctx: RequestContext,
@@ -40,7 +40,6 @@ export async function prepareForWrite(
   rev?: string,
 ): Promise<Record<string, unknown>> {
   if (!isUsersDb(target)) return doc;
-  ctx.state.credentials.clear();
   return prepareUserDoc(ctx.state, doc, usersDbWriter(ctx.user, target.role), target.db, rev);
 }
 
@@ -171,7 +170,6 @@ async function batchedId(write: Promise<WriteResult>, id: string | undefined): P
 async function deleteDoc(ctx: RequestContext, target: DbTarget, id: string): Promise<void> {
   guardDesign(target, id);
   const rev = requestRev(ctx);
-  if (isUsersDb(target)) ctx.state.credentials.clear();
   if (rev === undefined) {
     if (id.startsWith('_local/')) {
       const result = await target.db.put({ _id: id, _deleted: true });

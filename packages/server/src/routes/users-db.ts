@@ -164,7 +164,6 @@ export async function usersBulkDocs(ctx: RequestContext, target: DbTarget): Prom
   if (target.role !== 'admin' && docs.some((doc) => isObject(doc) && String(doc['_id']).startsWith('_design/'))) {
     requireDbAdmin(target.role);
   }
-  ctx.state.credentials.clear();
   const writer = usersDbWriter(ctx.user, target.role);
   const refused = new Map<number, BulkWriteResult>();
   const accepted: unknown[] = [];
