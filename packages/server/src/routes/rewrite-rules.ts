@@ -3,13 +3,11 @@ import { isObject, parseJson } from '../http/body.js';
 import { queryParams } from '../http/query.js';
 import { encodeQuery, quotePlus } from './rewrite-url.js';
 
-/**
- * The array form of a design document's `rewrites`, as chttpd_rewrite matches and rewrites it: each rule's `from`
- * is matched against the path after `_rewrite/` (segments; `:name` binds one segment, a final `*` the rest) and
- * its `method` (default any); the first rule that matches gives the new path (`to`, with `:name` and `*`
- * substituted) and query (the request's own parameters, the rule's `query` with variables substituted, and every
- * path variable, each once).
- */
+// The array form of a design document's `rewrites`, as chttpd_rewrite matches and rewrites it: each rule's `from`
+// is matched against the path after `_rewrite/` (segments; `:name` binds one segment, a final `*` the rest) and its
+// `method` (default any); the first rule that matches gives the new path (`to`, with `:name` and `*` substituted)
+// and query (the request's own parameters, the rule's `query` with variables substituted, and every path variable,
+// each once).
 
 /** A segment of `from` or `to`: a literal, or a variable (`*` is the variable that takes the rest of the path). */
 export type Token = { readonly literal: string } | { readonly bind: string };
