@@ -1,5 +1,5 @@
 import { BadRequestError, isJsonObject } from '@settee/core';
-import { parseRev, purgeLeaves, sortedLeaves } from '../revs/rev-tree.js';
+import { checkRevList, purgeLeaves, sortedLeaves } from '../revs/rev-tree.js';
 import { stageIndexUpdates, type IndexedDocChange } from '../find/stage-index-updates.js';
 import type { StorageOp } from '../storage/storage.js';
 import { copyMeta, metaOp, type DbContext } from './db-context.js';
@@ -19,10 +19,8 @@ function checkPurgeRequest(request: unknown): asserts request is Record<string, 
   if (!isJsonObject(request)) throw new BadRequestError('Request body must be a JSON object');
   let revCount = 0;
   for (const revs of Object.values(request)) {
-    if (!Array.isArray(revs)) throw new BadRequestError('Invalid list of revisions');
-    // parseRev refuses what is not a string as CouchDB's parse_rev does.
-    revs.forEach((rev) => parseRev(rev as string));
-    revCount += revs.length;
+    checkRevList(revs);
+    revCount += (revs as unknown[]).length;
   }
   if (Object.keys(request).length > MAX_PURGE_IDS) throw new BadRequestError('Exceeded maximum number of documents.');
   if (revCount > MAX_PURGE_REVS) throw new BadRequestError('Exceeded maximum number of revisions.');
