@@ -23,6 +23,7 @@ import { newBoundary } from '../http/multipart.js';
 import { sendBytes, sendJson } from '../http/respond.js';
 import { engineDbName, PERMANENT_SYSTEM_DBS, USERS_DB } from '../server-state.js';
 import { refuseAllOrNothing } from './all-or-nothing.js';
+import { listingQueries } from './all-docs-queries.js';
 import { attachmentRoute } from './attachments.js';
 import { changesRoute } from './changes.js';
 import { isUsersDb, locationOf, type DbTarget } from './db-target.js';
@@ -220,16 +221,8 @@ async function listing(ctx: RequestContext, target: DbTarget, endpoint: string, 
 }
 
 /** `POST /db/_all_docs/queries`: several listings in one request. */
-async function multiQuery(ctx: RequestContext, target: DbTarget, endpoint: string): Promise<void> {
-  if (ctx.method !== 'POST') throw methodNotAllowed('POST');
-  const body = await readJsonTyped(ctx);
-  const queries = isObject(body) ? body['queries'] : undefined;
-  if (!Array.isArray(queries)) throw new BadRequestError('`queries` member must be an array.');
-  const results: unknown[] = [];
-  // Each query applies over the URL's own parameters (chttpd_db multi_all_docs_view).
-  const base = parseQuery(ctx.rawQuery);
-  for (const query of queries) results.push(seenInUsersDb(ctx, target, await listRows(target, endpoint, { ...base, ...(isObject(query) ? query : {}) })));
-  sendJson(ctx, 200, { results });
+function multiQuery(ctx: RequestContext, target: DbTarget, endpoint: string): Promise<void> {
+  return listingQueries(ctx, parseQuery(ctx.rawQuery), async (options) => seenInUsersDb(ctx, target, await listRows(target, endpoint, options)));
 }
 
 /** `POST /db/_bulk_docs`: 201 with one result per document. */

@@ -1,4 +1,4 @@
-import { BadRequestError, NotFoundError, type AllDocsOptions, type AllDocsResponse, type DatabaseAdapter, type FindRequest, type PartitionAdapter } from '@settee/core';
+import { BadRequestError, NotFoundError, type AllDocsOptions, type DatabaseAdapter, type FindRequest, type PartitionAdapter } from '@settee/core';
 import { assertPartitionName } from '@settee/engine';
 import { isObject, readJsonTyped } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
@@ -8,6 +8,7 @@ import { sendJson } from '../http/respond.js';
 import type { DbTarget } from './db-target.js';
 import { DESIGN_ENDPOINTS, designEndpoint } from './design.js';
 import { indexRoute } from './find.js';
+import { listingQueries } from './all-docs-queries.js';
 
 /**
  * The target as a partition's endpoints see it: the database, except that view queries, and the view a `_list`
@@ -42,20 +43,10 @@ async function allDocs(ctx: RequestContext, partition: PartitionAdapter): Promis
   sendJson(ctx, 200, await partition.allDocs(options as AllDocsOptions));
 }
 
-/**
- * `POST .../_all_docs/queries` (chttpd_db:multi_all_docs_view): one `_all_docs` answer per entry of `queries`, each
- * entry's parameters over the query string's, all within the partition.
- */
-async function allDocsQueries(ctx: RequestContext, partition: PartitionAdapter): Promise<void> {
-  if (ctx.method !== 'POST') throw methodNotAllowed('POST');
-  const base: Record<string, unknown> = parseQuery(ctx.rawQuery);
-  delete base['partition'];
-  const body = await readJsonTyped(ctx);
-  const queries = isObject(body) ? body['queries'] : undefined;
-  if (!Array.isArray(queries)) throw new BadRequestError('`queries` member must be an array.');
-  const results: AllDocsResponse[] = [];
-  for (const query of queries) results.push(await partition.allDocs({ ...base, ...(isObject(query) ? query : {}) } as AllDocsOptions));
-  sendJson(ctx, 200, { results });
+/** `POST .../_all_docs/queries` within the partition (the partition is the path's, not a listing parameter). */
+function allDocsQueries(ctx: RequestContext, partition: PartitionAdapter): Promise<void> {
+  const { partition: _given, ...base } = parseQuery(ctx.rawQuery);
+  return listingQueries(ctx, base, (options) => partition.allDocs(options as AllDocsOptions));
 }
 
 /** `POST .../_find` and `POST .../_explain`. */
