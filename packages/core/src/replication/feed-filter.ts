@@ -7,6 +7,16 @@ import type { ReplicationOptions } from './types.js';
 export type FeedFilter = Pick<ChangesOptions, 'filter' | 'doc_ids' | 'selector' | 'query_params'>;
 
 /**
+ * The design document and function a `ddoc/name` filter names, split at the first `/`; CouchDB's 400 for a filter
+ * of another form.
+ */
+export function designFilterParts(filter: string): [ddoc: string, name: string] {
+  if (!/^[^/]+\/.+$/.test(filter)) throw new BadRequestError('Invalid filter. Must match `ddocname/filtername`.');
+  const slash = filter.indexOf('/');
+  return [filter.slice(0, slash), filter.slice(slash + 1)];
+}
+
+/**
  * Maps `doc_ids`, `selector` or a design-document `filter` to the changes filter that serves it, refusing what
  * CouchDB's `_replicate` refuses (reasons as CouchDB words them).
  */
@@ -24,10 +34,9 @@ export function feedFilter(options: ReplicationOptions): FeedFilter {
     return { filter: '_selector', selector: options.selector };
   }
   if (options.filter !== undefined) {
+    if (typeof options.filter !== 'string') throw new BadRequestError('Invalid filter. Must match `ddocname/filtername`.');
     // `_view`, `_design`...: the source's built-in filters, served as they are (CouchDB's `view` filter type).
-    if (typeof options.filter !== 'string' || (!options.filter.startsWith('_') && !/^[^/]+\/.+$/.test(options.filter))) {
-      throw new BadRequestError('Invalid filter. Must match `ddocname/filtername`.');
-    }
+    if (!options.filter.startsWith('_')) designFilterParts(options.filter);
     return { filter: options.filter, ...(options.query_params === undefined ? {} : { query_params: { ...options.query_params } }) };
   }
   return {};

@@ -1,7 +1,7 @@
 import type { DatabaseAdapter } from '../adapter/database-adapter.js';
-import { BadRequestError } from '../errors/bad-request-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { isJsonObject } from '../json.js';
+import { designFilterParts } from './feed-filter.js';
 
 /**
  * The source code of a design-document filter `ddoc/name` on `source`, trimmed, as CouchDB's replicator reads it to
@@ -11,11 +11,7 @@ import { isJsonObject } from '../json.js';
  */
 export async function fetchFilterCode(source: DatabaseAdapter, filter: string | undefined): Promise<string | undefined> {
   if (filter === undefined || filter.startsWith('_')) return undefined;
-  const slash = filter.indexOf('/');
-  // feedFilter's check, again here because this is exported: without it `name` would be read as a ddoc name.
-  if (slash <= 0 || slash === filter.length - 1) throw new BadRequestError('Invalid filter. Must match `ddocname/filtername`.');
-  const ddocName = filter.slice(0, slash);
-  const name = filter.slice(slash + 1);
+  const [ddocName, name] = designFilterParts(filter);
   const ddoc = await source.get(`_design/${ddocName}`);
   const filters = ddoc['filters'];
   if (!isJsonObject(filters)) throw new NotFoundError('missing json key: filters');
