@@ -25,9 +25,8 @@ export function sendText(ctx: RequestContext, status: number, text: string, head
     'Cache-Control': 'must-revalidate',
     'Content-Length': Buffer.byteLength(text),
     ...headers,
+    ...sessionCookieHeaders(ctx),
   };
-  const cookie = sessionCookieOf(ctx);
-  if (cookie !== undefined) out['Set-Cookie'] = cookie;
   res.writeHead(status, out);
   res.end(ctx.method === 'HEAD' ? undefined : text);
 }
@@ -43,7 +42,10 @@ export function sessionCookieOf(ctx: RequestContext): string | undefined {
 
 /** `sessionCookieOf` as headers to spread into a `writeHead` of a streamed answer. */
 export function sessionCookieHeaders(ctx: RequestContext): { 'Set-Cookie'?: string } {
-  const cookie = sessionCookieOf(ctx);
+  return cookieHeader(sessionCookieOf(ctx));
+}
+
+function cookieHeader(cookie: string | undefined): { 'Set-Cookie'?: string } {
   return cookie === undefined ? {} : { 'Set-Cookie': cookie };
 }
 
@@ -51,20 +53,13 @@ export function sessionCookieHeaders(ctx: RequestContext): { 'Set-Cookie'?: stri
 export function sendBytes(ctx: RequestContext, status: number, bytes: Uint8Array, headers: Headers): void {
   const res = ctx.res;
   if (res.headersSent) return;
-  const cookie = sessionCookieOf(ctx);
-  res.writeHead(status, {
-    'Cache-Control': 'must-revalidate',
-    'Content-Length': bytes.byteLength,
-    ...headers,
-    ...(cookie === undefined ? {} : { 'Set-Cookie': cookie }),
-  });
+  res.writeHead(status, { 'Cache-Control': 'must-revalidate', 'Content-Length': bytes.byteLength, ...headers, ...sessionCookieHeaders(ctx) });
   res.end(ctx.method === 'HEAD' ? undefined : bytes);
 }
 
 /** 304 Not Modified: headers only. */
 export function sendNotModified(res: ServerResponse, etag: string): void {
-  const cookie = renewedSessionCookie(res.req);
-  res.writeHead(304, { ETag: etag, 'Cache-Control': 'must-revalidate', 'Content-Length': 0, ...(cookie === undefined ? {} : { 'Set-Cookie': cookie }) });
+  res.writeHead(304, { ETag: etag, 'Cache-Control': 'must-revalidate', 'Content-Length': 0, ...cookieHeader(renewedSessionCookie(res.req)) });
   res.end();
 }
 
