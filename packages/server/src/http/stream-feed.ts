@@ -1,6 +1,7 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { Seq } from '@settee/core';
 import type { RequestContext } from './context.js';
+import { sessionCookieHeaders } from './respond.js';
 
 /** CouchDB's default heartbeat (`heartbeat=true`) and feed timeout, in ms, for `_changes` and `_db_updates`. */
 export const DEFAULT_WAIT = 60_000;
@@ -12,6 +13,15 @@ export const DEFAULT_WAIT = 60_000;
 export function feedTimeout(heartbeat: number | undefined, timeout: unknown): number | undefined {
   if (heartbeat !== undefined) return undefined;
   return Math.min(typeof timeout === 'number' ? timeout : DEFAULT_WAIT, DEFAULT_WAIT);
+}
+
+/**
+ * Opens a JSON answer whose rows are not known yet (a longpoll's first heartbeat): the head and `{"results":[`, the
+ * rest to follow, as chttpd's delayed response sends it.
+ */
+export function openResultsAnswer(ctx: RequestContext): void {
+  ctx.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'must-revalidate', ...sessionCookieHeaders(ctx) });
+  if (ctx.method !== 'HEAD') ctx.res.write('{"results":[\n');
 }
 
 /** How one continuous or eventsource feed runs (`_changes`, `_db_updates`). */

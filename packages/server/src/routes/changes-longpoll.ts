@@ -1,7 +1,7 @@
 import type { ChangesOptions, ChangesResponse, ChangesRow, Seq } from '@settee/core';
 import type { RequestContext } from '../http/context.js';
-import { sendText, sessionCookieHeaders } from '../http/respond.js';
-import { feedTimeout } from '../http/stream-feed.js';
+import { sendText } from '../http/respond.js';
+import { feedTimeout, openResultsAnswer } from '../http/stream-feed.js';
 import type { DbTarget } from './db-target.js';
 
 /** A changes row as sent: `seq_interval` leaves most rows' seq null. */
@@ -56,7 +56,7 @@ export async function longpollChanges(
       }
       if (!opened) {
         opened = true;
-        openAnswer(ctx);
+        openResultsAnswer(ctx);
       }
       if (ctx.method !== 'HEAD') res.write('\n');
       since = answer.last_seq as Seq;
@@ -70,10 +70,4 @@ export async function longpollChanges(
     ctx.state.feeds.delete(stop);
     ctx.req.socket.off('close', stop);
   }
-}
-
-/** The head and the opening of the `results` list, sent with the first heartbeat (chttpd's delayed response). */
-function openAnswer(ctx: RequestContext): void {
-  ctx.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'must-revalidate', 'Transfer-Encoding': 'chunked', ...sessionCookieHeaders(ctx) });
-  if (ctx.method !== 'HEAD') ctx.res.write('{"results":[\n');
 }

@@ -4,7 +4,7 @@ import { requireServerAdmin } from '../auth/security.js';
 import type { RequestContext } from '../http/context.js';
 import { isRead, methodNotAllowed } from '../http/method.js';
 import { sessionCookieHeaders } from '../http/respond.js';
-import { streamFeed } from '../http/stream-feed.js';
+import { openResultsAnswer, streamFeed } from '../http/stream-feed.js';
 import { visibleDbName } from '../server-state.js';
 import { checkFeed, parseDbUpdatesQuery, type DbUpdatesParams } from './db-updates-params.js';
 
@@ -95,8 +95,7 @@ async function answerOnce(ctx: RequestContext, source: DbUpdatesAdapter, params:
   const open = (): void => {
     if (opened) return;
     opened = true;
-    writeHead(ctx, false);
-    if (ctx.method !== 'HEAD') res.write('{"results":[\n');
+    openResultsAnswer(ctx);
   };
   if (params.feed === 'longpoll' && answer.results.length === 0 && params.limit !== 0) {
     const beat =
