@@ -147,15 +147,17 @@ describe('reading user documents', () => {
   });
 
   it('listings, changes and views are for admins; _find only finds the own document', async () => {
-    // _design_docs lists the design documents, but their bodies read as null (after_doc_read refuses them).
+    // _design_docs lists the design documents (CouchDB's own _design/_auth first), but their bodies read as null
+    // (after_doc_read refuses them).
     const designDocs = await request(server, '/_users/_design_docs?include_docs=true', { auth: TOM });
     const [designStatus, listed] = await answer(designDocs);
     expect(designStatus).toBe(200);
     expect((listed as { rows: unknown[] }).rows).toStrictEqual([
+      { id: '_design/_auth', key: '_design/_auth', value: { rev: expect.stringMatching(/^1-/) }, doc: null },
       { id: '_design/names', key: '_design/names', value: { rev: expect.stringMatching(/^1-/) }, doc: null },
     ]);
     const adminDesignDocs = (await (await request(server, '/_users/_design_docs?include_docs=true')).json()) as { rows: Array<{ doc: unknown }> };
-    expect(adminDesignDocs.rows[0]?.doc).toMatchObject({ _id: '_design/names' });
+    expect(adminDesignDocs.rows.map((row) => row.doc)).toMatchObject([{ _id: '_design/_auth' }, { _id: '_design/names' }]);
     const notAdmin = { error: 'unauthorized', reason: 'You are not a server admin.' };
     expect(await answer(await request(server, '/_users/_changes', { auth: null }))).toStrictEqual([401, notAdmin]);
     expect(await answer(await request(server, '/_users/_all_docs?include_docs=true', { auth: SPIKE }))).toStrictEqual([401, notAdmin]);

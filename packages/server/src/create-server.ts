@@ -13,7 +13,8 @@ import { isLoopback, type ServerOptions, type SetteeServer } from './options.js'
 import { route } from './router.js';
 import { trackRequest } from './http/request-stats.js';
 import { createAdminOnlyDb } from './auth/security.js';
-import { PERMANENT_SYSTEM_DBS, SYSTEM_DBS, type ServerState } from './server-state.js';
+import { PERMANENT_SYSTEM_DBS, SYSTEM_DBS, USERS_DB, type ServerState } from './server-state.js';
+import { ensureAuthDesignDoc } from './auth/users-auth-ddoc.js';
 import { ReplicationScheduler, guardReplicatorDb } from './replication/index.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -37,7 +38,7 @@ function checkSecurity(options: ServerOptions, host: string): void {
   throw new Error('An admin is required (admin: { name, password }); an admin party needs adminParty: true on loopback.');
 }
 
-/** Creates `_users` and `_replicator` (under their engine names) on first start. */
+/** Creates `_users` and `_replicator` (under their engine names) on first start, and `_users`' `_design/_auth`. */
 async function ensureSystemDbs(engine: ServerAdapter): Promise<void> {
   for (const [visible, name] of SYSTEM_DBS) {
     if (!PERMANENT_SYSTEM_DBS.has(visible)) continue;
@@ -47,6 +48,7 @@ async function ensureSystemDbs(engine: ServerAdapter): Promise<void> {
       if (!(error instanceof PreconditionFailedError)) throw error;
     }
   }
+  await ensureAuthDesignDoc(engine.db(USERS_DB));
 }
 
 /**

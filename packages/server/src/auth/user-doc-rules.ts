@@ -1,5 +1,5 @@
 import { ForbiddenError } from '@settee/core';
-import type { UserCtx } from './user-ctx.js';
+import { isServerAdmin, type UserCtx } from './user-ctx.js';
 
 /** The id prefix of every user document. */
 export const USER_PREFIX = 'org.couchdb.user:';
@@ -27,10 +27,13 @@ function sameRoles(before: unknown, after: readonly string[]): boolean {
   return old.length === now.length && old.every((role, i) => role === now[i]);
 }
 
-/** The checks of a deletion: only admins and the user may delete a user document. */
+/**
+ * The checks of a deletion: only server admins and the user may delete a user document. CouchDB's `_auth` function
+ * asks for the `_admin` role here, so a database admin of `_users` may not delete other users' documents.
+ */
 function checkDelete(writer: UsersDbWriter, oldDoc: Readonly<Record<string, unknown>> | undefined): void {
   // Without a stored document there is nothing to delete: the engine answers (404 or 409) as for any database.
-  if (writer.isAdmin || oldDoc === undefined || writer.user.name === oldDoc['name']) return;
+  if (isServerAdmin(writer.user) || oldDoc === undefined || writer.user.name === (oldDoc['name'] ?? null)) return;
   forbid('Only admins may delete other user docs.');
 }
 

@@ -1,9 +1,9 @@
-import { ForbiddenError, NotFoundError, type DatabaseAdapter } from '@settee/core';
+import { ForbiddenError, NotFoundError, UnauthorizedError, type DatabaseAdapter } from '@settee/core';
 import type { DbRole } from './security.js';
 import { requireServerAdmin } from './security.js';
 import { isServerAdmin, type UserCtx } from './user-ctx.js';
 import { USER_PREFIX, userNameOfId, type UsersDbWriter } from './user-doc-rules.js';
-import { currentDoc } from './users.js';
+import { assertMayWriteUserDoc, currentDoc } from './users.js';
 
 /** CouchDB's answer to a non-admin reading a design document of `_users`. */
 export const USERS_DESIGN_FORBIDDEN = 'Only administrators can view design docs in the users database.';
@@ -44,4 +44,14 @@ export async function assertMayReadUserDoc(db: DatabaseAdapter, reader: UsersDbW
   if ((await currentDoc(db, id)) === undefined) await db.get(id);
   if (id.startsWith('_design/')) throw new ForbiddenError(USERS_DESIGN_FORBIDDEN);
   throw new NotFoundError('missing');
+}
+
+/**
+ * A non-admin changing a design document of `_users` (or one of its attachments): CouchDB's `before_doc_update`
+ * answers a signed-in user 404 (the id names no user of theirs), and for an anonymous client the design document
+ * check of couch_db refuses with 401 (in other databases a signed-in non-admin gets its 403).
+ */
+export function refuseUsersDesignWrite(writer: UsersDbWriter): never {
+  assertMayWriteUserDoc(writer, '_design/');
+  throw new UnauthorizedError('You are not a db or server admin.');
 }

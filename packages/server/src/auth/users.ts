@@ -47,9 +47,9 @@ async function hashed(state: ServerState, doc: Record<string, unknown>): Promise
 
 /**
  * A write into `_users` as CouchDB 3 judges it: who may write this id, then the password hashed, then the `_auth`
- * validation against the revision it replaces (`_rev`, or `rev` from the query or `If-Match`). Design and local
- * documents pass unchanged (design documents are for database admins, checked by the caller). Returns the document
- * to store.
+ * validation against the revision it replaces (`_rev`, or `rev` from the query or `If-Match`). Local documents pass
+ * unchanged; design documents only get the first check (a signed-in non-admin names no user with them, so it is
+ * 404), the engine then refusing them to anyone but database admins. Returns the document to store.
  */
 export async function prepareUserDoc(
   state: ServerState,
@@ -59,8 +59,9 @@ export async function prepareUserDoc(
   rev?: string,
 ): Promise<Record<string, unknown>> {
   const id = doc['_id'];
-  if (typeof id === 'string' && (id.startsWith('_design/') || id.startsWith('_local/'))) return doc;
+  if (typeof id === 'string' && id.startsWith('_local/')) return doc;
   assertMayWriteUserDoc(writer, id);
+  if (typeof id === 'string' && id.startsWith('_design/')) return doc;
   const next = doc['_deleted'] === true ? doc : await hashed(state, doc);
   const current = typeof id === 'string' ? await currentDoc(db, id) : undefined;
   // Without a revision, a write over a live document is a conflict: the engine answers 409, as CouchDB does before

@@ -3,8 +3,10 @@ import {
   NotFoundError,
   type CreateDbOptions,
   PreconditionFailedError,
+  type BulkDocsOptions,
   type DatabaseAdapter,
   type ServerAdapter,
+  type UserContext,
 } from '@settee/core';
 import { createHttpAdapter, type HttpAdapterOptions } from '@settee/http';
 import { createAdminOnlyDb } from '../auth/security.js';
@@ -39,7 +41,7 @@ function localEndpoint(engine: ServerAdapter, name: string): ResolvedEndpoint {
   const engineName = engineDbName(name);
   if (engineName === undefined || name === '') throw new NotFoundError(`could not open ${name}`, { error: 'db_not_found' });
   return {
-    db: engine.db(engineName),
+    db: writingAsServerAdmin(engine.db(engineName)),
     display: name,
     async create(options) {
       // A database the replicator creates is admin-only like one created with PUT (CouchDB 3's default).
@@ -47,6 +49,24 @@ function localEndpoint(engine: ServerAdapter, name: string): ResolvedEndpoint {
     },
     close: async () => {},
   };
+}
+
+const SERVER_ADMIN: UserContext = { name: null, roles: ['_admin'] };
+
+/**
+ * A local endpoint's database whose replicated writes run `validate_doc_update` as a server admin: only server admins
+ * start jobs on local names (see the scheduler), and CouchDB's replicator writes with its job owner's roles. Without
+ * this the engine would judge them as an anonymous user, and `_users`' own `_design/_auth` would refuse user documents.
+ */
+function writingAsServerAdmin(db: DatabaseAdapter): DatabaseAdapter {
+  const bulkDocs: DatabaseAdapter['bulkDocs'] = (docs, options?: BulkDocsOptions) => db.bulkDocs(docs, { userCtx: SERVER_ADMIN, ...options });
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'bulkDocs') return bulkDocs;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** Headers of a `{url, headers}` endpoint, as strings. */

@@ -10,11 +10,11 @@ import {
   type FindRequest,
   type JsonObject,
 } from '@settee/core';
-import { requireDbAdmin } from '../auth/security.js';
 import {
   assertMayReadUserDoc,
   mayReadUserDoc,
   ownUserDocId,
+  refuseUsersDesignWrite,
   USERS_DESIGN_FORBIDDEN,
   usersDbWriter,
 } from '../auth/users-access.js';
@@ -132,7 +132,9 @@ export async function usersDbRoute(ctx: RequestContext, target: DbTarget, second
     case '_design':
       if (rest.length === 1 || (rest.length > 1 && !(rest[1] ?? '').startsWith('_'))) {
         // The design document itself or one of its attachments.
-        if (isRead(ctx)) await assertMayReadUserDoc(target.db, usersDbWriter(ctx.user, target.role), `_design/${rest[0] ?? ''}`);
+        const reader = usersDbWriter(ctx.user, target.role);
+        if (isRead(ctx) || ctx.method === 'COPY') await assertMayReadUserDoc(target.db, reader, `_design/${rest[0] ?? ''}`);
+        else if (ctx.method === 'PUT' || ctx.method === 'DELETE') refuseUsersDesignWrite(reader);
         return false;
       }
       await guardDesign(ctx, target, rest);
@@ -153,7 +155,9 @@ function refusal(doc: unknown, error: SetteeError): BulkWriteResult {
 /**
  * `POST /_users/_bulk_docs`: every user document is judged as a single write would be (hashing its password); a
  * refused one becomes a `forbidden` entry in the 201 answer, as a validate_doc_update rejection does in CouchDB,
- * while writing someone else's document (404) fails the whole request.
+ * while writing someone else's document, or a design document, as a signed-in non-admin (CouchDB's
+ * `before_doc_update` 404) fails the whole request. An anonymous client's design document is refused by the engine
+ * as an `unauthorized` entry while the other documents are written (couch_db's per-document check).
  */
 export async function usersBulkDocs(ctx: RequestContext, target: DbTarget): Promise<void> {
   if (ctx.method !== 'POST') throw methodNotAllowed('POST');
@@ -161,9 +165,6 @@ export async function usersBulkDocs(ctx: RequestContext, target: DbTarget): Prom
   const docs = body['docs'];
   if (docs === undefined) throw new BadRequestError('POST body must include `docs` parameter.');
   if (!Array.isArray(docs) || body['all_or_nothing'] === true) return passThrough(ctx, target, body);
-  if (target.role !== 'admin' && docs.some((doc) => isObject(doc) && String(doc['_id']).startsWith('_design/'))) {
-    requireDbAdmin(target.role);
-  }
   const writer = usersDbWriter(ctx.user, target.role);
   const refused = new Map<number, BulkWriteResult>();
   const accepted: unknown[] = [];
