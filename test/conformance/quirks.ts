@@ -515,6 +515,20 @@ const POUCHDB_SERVER = {
     differs: 'a view query with `key` matches that key only, whatever `startkey`/`endkey` come with it and in whatever order (CouchDB applies the parameters in order)',
     tests: ['view-options: applies key, startkey and endkey in the order given: a later one overrides what an earlier one set'],
   },
+  'vdu-old-doc-is-winner': {
+    differs:
+      "validate_doc_update's oldDoc is always the winning revision, whatever revision the write is made on (a losing or deleted leaf, a replicated revision's parent); a replicated revision it already has is validated again; and once a validator exists, replicated revisions of an existing document are answered [] without being stored",
+    tests: [
+      'vdu-old-doc: an edit of a losing leaf gets that leaf, not the winner',
+      'vdu-old-doc: an edit of a deleted leaf gets the tombstone: its body, _deleted and _revisions',
+      'vdu-old-doc: a new revision gets its parent, here a losing leaf',
+      'vdu-old-doc: a parent that is a tombstone is given with _deleted',
+      'vdu-old-doc: ancestors the database does not have are skipped for the first one whose body is stored',
+      'vdu-old-doc: gets null when no ancestor is stored, even though the document exists',
+      'vdu-old-doc: an ancestor whose body compaction dropped is skipped too',
+      'vdu-old-doc: a revision the database already has is not validated again',
+    ],
+  },
 } as const satisfies Record<string, QuirkInfo>;
 
 /** One known difference of a server from CouchDB 3. */

@@ -1,4 +1,5 @@
 import {
+  ConflictError,
   ForbiddenError,
   SetteeError,
   UnauthorizedError,
@@ -9,6 +10,7 @@ import {
 } from '@settee/core';
 import type { DbContext, DbMeta } from '../database/db-context.js';
 import { DESIGN_PREFIX } from '../database/doc-ids.js';
+import { loadRecord } from '../database/load-record.js';
 import type { PreparedDoc } from '../database/prepare-doc.js';
 import type { DocRecord } from '../database/records.js';
 import { findRevision, historyOf } from '../revs/rev-tree.js';
@@ -16,6 +18,7 @@ import { allDesignDocs, type LoadedDesignDoc } from './design-docs.js';
 import { defaultUserCtx, securityObject } from './design-request.js';
 import { describeThrown, SandboxTimeoutError } from './sandbox.js';
 import { validateDesignDoc } from './validate-design-doc.js';
+import { hasReplicatedRevision, oldDocOf } from './vdu-old-doc.js';
 
 /** The design documents with a `validate_doc_update`, as of one committed state of the database. */
 interface VduCache {
@@ -43,18 +46,36 @@ function isAdmin(ctx: DbContext, userCtx: UserContext): boolean {
 }
 
 /**
- * The write path's validation hook, called for each non-local document of a batch before it is applied:
+ * The write path's validation hook, called for each non-local document of a batch before it is applied, in the
+ * order of couch_db's prep_and_validate_update(s):
+ * - the revision check comes first: a write that will fail it is left to it, and an edit with a `_rev` of a
+ *   document that does not exist is a conflict (whenever CouchDB validates: validators exist, or the document is a
+ *   design document or carries attachments); a replicated revision the tree already has is not validated;
  * - design documents: only admins may write them (when a user context is given; the engine itself is trusted), and
  *   their views must be valid (`invalid_design_doc`, `compilation_error`);
  * - other documents: every design document's `validate_doc_update(newDoc, oldDoc, userCtx, secObj)` runs, in id
- *   order; `{forbidden}` rejects with 403, `{unauthorized}` with 401, anything else thrown with a 500.
- * A document that will fail its revision check anyway is left to that check, as CouchDB validates after it.
+ *   order, with `oldDoc` the revision the write is made on (see oldDocOf); `{forbidden}` rejects with 403,
+ *   `{unauthorized}` with 401, anything else thrown with a 500.
  */
 export function validateWrite(ctx: DbContext, id: string, doc: PreparedDoc, current: DocRecord | undefined, newEdits: boolean, userCtx: UserContext | undefined): void {
-  if (id.startsWith(DESIGN_PREFIX)) {
+  const isDesign = id.startsWith(DESIGN_PREFIX);
+  if (isDesign) {
     // Load the validators as of before this batch, then mark them to reload once the batch is committed.
     validators(ctx);
     caches.get(ctx)!.staleAfter = ctx.meta;
+  }
+  const ddocs = isDesign ? [] : validators(ctx);
+  if (!isDesign && ddocs.length === 0 && !hasAttachments(doc)) return;
+  if (newEdits) {
+    // Stubs on a document that does not exist fail as missing_stub, which CouchDB checks before the revision.
+    if (!current && doc.rev && !hasStubs(doc)) throw new ConflictError('Document update conflict.', { id });
+    if (willConflict(doc, current)) return;
+  }
+  if (!isDesign && ddocs.length === 0) return;
+  // `current` may already hold this batch's earlier writes; CouchDB validates against the tree as stored.
+  const stored = current ? loadRecord(ctx.storage, id) : undefined;
+  if (!newEdits && stored && hasReplicatedRevision(doc, stored)) return;
+  if (isDesign) {
     if (userCtx && !isAdmin(ctx, userCtx)) {
       // couch_db's throw_security_error: anonymous users are asked to log in (401), known ones are refused (403).
       const reason = 'You are not a db or server admin.';
@@ -63,12 +84,18 @@ export function validateWrite(ctx: DbContext, id: string, doc: PreparedDoc, curr
     if (!doc.deleted) validateDesignDoc(id, doc.body, ctx.partitioned === true);
     return;
   }
-  const ddocs = validators(ctx);
-  if (ddocs.length === 0) return;
-  if (newEdits && willConflict(doc, current)) return;
   const user = { ...(userCtx ?? defaultUserCtx(ctx.name)), db: ctx.name };
-  const args: JsonValue[] = [newDocOf(id, doc, current), oldDocOf(current), user as unknown as JsonValue, securityObject(ctx) as JsonValue];
+  const oldDoc = oldDocOf(ctx, doc, stored, newEdits);
+  const args: JsonValue[] = [newDocOf(id, doc, current), oldDoc, user as unknown as JsonValue, securityObject(ctx) as JsonValue];
   for (const ddoc of ddocs) runValidator(ddoc, args);
+}
+
+function hasAttachments(doc: PreparedDoc): boolean {
+  return doc.attachments !== undefined && doc.attachments.length > 0;
+}
+
+function hasStubs(doc: PreparedDoc): boolean {
+  return doc.attachments?.some((att) => att.kind === 'stub') === true;
 }
 
 function willConflict(doc: PreparedDoc, current: DocRecord | undefined): boolean {
@@ -95,18 +122,6 @@ function newDocOf(id: string, doc: PreparedDoc, current: DocRecord | undefined):
   if (doc.revisions) out['_revisions'] = { start: doc.revisions.start, ids: [...doc.revisions.ids] };
   else if (rev && current && findRevision(current.tree, rev)) out['_revisions'] = historyOf(current.tree, rev) as unknown as JsonValue;
   return out;
-}
-
-/** The current winner with `_revisions`, or null for a new or deleted document. */
-function oldDocOf(current: DocRecord | undefined): JsonValue {
-  if (!current || current.deleted) return null;
-  const body: unknown = JSON.parse(current.winnerBody.body);
-  return {
-    _id: current.id,
-    _rev: current.winner,
-    ...(isJsonObject(body) ? body : {}),
-    _revisions: historyOf(current.tree, current.winner) as unknown as JsonValue,
-  };
 }
 
 function runValidator(ddoc: LoadedDesignDoc, args: JsonValue[]): void {
