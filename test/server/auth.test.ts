@@ -276,4 +276,21 @@ describe('_security', () => {
     expect(open.status).toBe(200);
     await open.arrayBuffer();
   });
+  it("a public database's admin-only requests ask an anonymous client to log in (401) and refuse a signed-in one (403)", async () => {
+    expect((await request(server, '/public_db', { method: 'PUT' })).status).toBe(201);
+    expect((await request(server, '/public_db/_security', { method: 'PUT', json: {} })).status).toBe(200);
+    const adminOnly: Array<[string, string, unknown]> = [
+      ['PUT', '/public_db/_design/x', { views: {} }],
+      ['POST', '/public_db', { _id: '_design/x' }],
+      ['PUT', '/public_db/_security', {}],
+      ['PUT', '/public_db/_revs_limit', 5],
+      ['POST', '/public_db/_index', { index: { fields: ['a'] } }],
+    ];
+    for (const [method, path, json] of adminOnly) {
+      const anonymous = await request(server, path, { method, auth: null, json });
+      expect([path, anonymous.status, await anonymous.json()]).toStrictEqual([path, 401, { error: 'unauthorized', reason: 'You are not a db or server admin.' }]);
+      const alice = await request(server, path, { method, auth: basic('alice', 'alice-pw'), json });
+      expect([path, alice.status, await alice.json()]).toStrictEqual([path, 403, { error: 'forbidden', reason: 'You are not a db or server admin.' }]);
+    }
+  });
 });

@@ -141,6 +141,11 @@ describe('design documents of _users and non-admins', () => {
     expect(await answer(await request(server, AUTH, { method: 'PUT', json: edit, auth: null }))).toStrictEqual(notAdmin);
     expect(await answer(await request(server, `${AUTH}?rev=${String(rev)}`, { method: 'DELETE', auth: null }))).toStrictEqual(notAdmin);
     expect((await body(await request(server, AUTH)))['_rev']).toBe(rev);
+    // POSTing one to the database, or COPYing onto one, is the same write.
+    expect(await answer(await request(server, '/_users', { method: 'POST', json: { _id: '_design/posted' }, auth: TOM }))).toStrictEqual(missing);
+    expect(await answer(await request(server, '/_users', { method: 'POST', json: { _id: '_design/posted' }, auth: null }))).toStrictEqual(notAdmin);
+    const copy = { method: 'COPY', headers: { destination: '_design/copied' }, auth: TOM };
+    expect(await answer(await request(server, '/_users/org.couchdb.user:tom', copy))).toStrictEqual(missing);
     // A database admin of _users may edit it.
     const byDbAdmin = await request(server, '/_users/_design/extra', { method: 'PUT', json: { language: 'javascript' }, auth: KEEPER });
     expect(byDbAdmin.status).toBe(201);

@@ -66,9 +66,14 @@ export async function dbRole(state: ServerState, db: string, user: UserCtx): Pro
   throw new ForbiddenError('You are not allowed to access this db.');
 }
 
-/** Throws CouchDB's 403 unless the user administers this database. */
-export function requireDbAdmin(role: DbRole): void {
-  if (role !== 'admin') throw new ForbiddenError('You are not a db or server admin.');
+/**
+ * couch_db's `check_is_admin`: unless the user administers this database, an anonymous client is asked to log in
+ * (401) and a signed-in one refused (403), both `You are not a db or server admin.` (throw_security_error).
+ */
+export function requireDbAdmin(role: DbRole, user: UserCtx): void {
+  if (role === 'admin') return;
+  const reason = 'You are not a db or server admin.';
+  throw user.name === null ? new UnauthorizedError(reason) : new ForbiddenError(reason);
 }
 
 /**

@@ -109,7 +109,7 @@ async function deleteWithoutRev(target: DbTarget, docId: string, name: string): 
 /** `/db/{doc}/{attachment}`: GET/HEAD the bytes, PUT new bytes (raw body), DELETE. */
 export async function attachmentRoute(ctx: RequestContext, target: DbTarget, docId: string, name: string): Promise<void> {
   if (isRead(ctx)) return getAttachment(ctx, target, docId, name);
-  if (docId.startsWith('_design/')) requireDbAdmin(target.role);
+  if (docId.startsWith('_design/')) requireDbAdmin(target.role, ctx.user);
   if (ctx.method === 'PUT') {
     const bytes = await readBody(ctx);
     checkContentMd5(ctx.req.headers['content-md5'], bytes);

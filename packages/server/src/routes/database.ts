@@ -281,7 +281,7 @@ async function security(ctx: RequestContext, target: DbTarget): Promise<void> {
     return;
   }
   if (ctx.method !== 'PUT') throw methodNotAllowed('GET,HEAD,PUT');
-  requireDbAdmin(target.role);
+  requireDbAdmin(target.role, ctx.user);
   if (target.engineName === USERS_DB && !ctx.state.usersDbSecurityEditable) {
     throw new ForbiddenError("You can't edit the security object of the user database.");
   }
@@ -298,7 +298,7 @@ async function revsLimit(ctx: RequestContext, target: DbTarget): Promise<void> {
     return;
   }
   if (ctx.method !== 'PUT') throw methodNotAllowed('GET,HEAD,PUT');
-  requireDbAdmin(target.role);
+  requireDbAdmin(target.role, ctx.user);
   const body = await readJson(ctx);
   sendJson(ctx, 200, await target.db.putRevsLimit(body as number));
 }
@@ -309,7 +309,7 @@ async function purgedInfosLimit(ctx: RequestContext, target: DbTarget): Promise<
     sendJson(ctx, 200, await target.db.getPurgedInfosLimit());
     return;
   }
-  requireDbAdmin(target.role);
+  requireDbAdmin(target.role, ctx.user);
   const body = await readJson(ctx);
   sendJson(ctx, 200, await target.db.putPurgedInfosLimit(body as number));
 }
@@ -320,7 +320,7 @@ async function purgedInfosLimit(ctx: RequestContext, target: DbTarget): Promise<
  */
 async function compact(ctx: RequestContext, target: DbTarget, which: string, ddoc: string | undefined): Promise<void> {
   if (ctx.method !== 'POST') throw methodNotAllowed('POST');
-  requireDbAdmin(target.role);
+  requireDbAdmin(target.role, ctx.user);
   await readJsonTyped(ctx).catch((error: unknown) => {
     // The body is ignored: only the Content-Type is checked, and an empty body is fine.
     if (error instanceof BadRequestError) return undefined;
@@ -340,7 +340,7 @@ async function ensureFullCommit(ctx: RequestContext): Promise<void> {
 /** `POST /db/_purge`: db admins only. */
 async function purge(ctx: RequestContext, target: DbTarget): Promise<void> {
   if (ctx.method !== 'POST') throw methodNotAllowed('POST');
-  requireDbAdmin(target.role);
+  requireDbAdmin(target.role, ctx.user);
   const body = await readJsonTyped(ctx);
   sendJson(ctx, 201, await target.db.purge(body as Record<string, string[]>));
 }

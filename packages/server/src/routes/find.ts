@@ -31,19 +31,19 @@ export async function indexRoute(ctx: RequestContext, target: DbTarget, rest: re
     }
     // CouchDB names the methods as mango_httpd does, without HEAD.
     if (ctx.method !== 'POST') throw methodNotAllowed('GET,POST');
-    requireDbAdmin(target.role);
+    requireDbAdmin(target.role, ctx.user);
     const definition = await readJsonTyped(ctx);
     sendJson(ctx, 200, await target.db.createIndex(definition as IndexDefinition));
     return;
   }
   if (rest.length === 1 && rest[0] === '_bulk_delete') {
     if (ctx.method !== 'POST') throw methodNotAllowed('POST');
-    requireDbAdmin(target.role);
+    requireDbAdmin(target.role, ctx.user);
     sendJson(ctx, 200, await bulkDeleteIndexes(target.db, await readJsonObject(ctx)));
     return;
   }
   if (ctx.method !== 'DELETE') throw methodNotAllowed('DELETE');
-  requireDbAdmin(target.role);
+  requireDbAdmin(target.role, ctx.user);
   // `_index/{ddoc}/json/{name}`, where the ddoc may be given with its `_design/` prefix.
   const parts = rest[0] === '_design' ? rest.slice(1) : rest;
   const [ddoc, type, name] = parts;
