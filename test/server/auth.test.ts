@@ -201,6 +201,21 @@ describe('lockout (auth.json)', () => {
     expect(alice.status).toBe(200);
     await alice.arrayBuffer();
   });
+
+  it('names that are no user are not counted (couch_httpd_auth: 401 before the lockout), by Basic auth and by _session', async () => {
+    for (let i = 0; i < 6; i += 1) {
+      const basicTry = await request(server, '/_session', { auth: basic('nobody-yet', 'guess') });
+      expect(basicTry.status).toBe(401);
+      await basicTry.arrayBuffer();
+      const sessionTry = await request(server, '/_session', { method: 'POST', auth: null, json: { name: 'nobody-yet', password: 'guess' } });
+      expect(sessionTry.status).toBe(401);
+      await sessionTry.arrayBuffer();
+    }
+    await createUser('nobody-yet', 'right-pw');
+    const login = await request(server, '/_session', { auth: basic('nobody-yet', 'right-pw') });
+    expect(login.status).toBe(200);
+    await login.arrayBuffer();
+  });
 });
 
 describe('server admin endpoints', () => {

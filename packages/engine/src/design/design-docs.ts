@@ -38,7 +38,11 @@ export function loadDesignDoc(ctx: DbContext, ddoc: string): LoadedDesignDoc {
 /** The live design document `id`, or undefined. */
 export function findDesignDoc(ctx: DbContext, id: string): LoadedDesignDoc | undefined {
   const text = ctx.storage.get(SPACE.docs, id);
-  if (text === undefined) return undefined;
+  if (text === undefined) {
+    // Deleted or purged: its compiled functions go with it.
+    cache.get(ctx)?.delete(id);
+    return undefined;
+  }
   const head = decodeRecordHead(text);
   let byId = cache.get(ctx);
   if (!byId) {
@@ -55,14 +59,28 @@ export function findDesignDoc(ctx: DbContext, id: string): LoadedDesignDoc | und
   return loaded;
 }
 
-/** Every live design document, in id order. */
+/**
+ * Every live design document, in id order. Design documents deleted since the last listing leave the cache here
+ * (validators are listed again after every batch that writes a design document), so that creating and deleting
+ * design documents does not pile up their sandboxes.
+ */
 export function allDesignDocs(ctx: DbContext): LoadedDesignDoc[] {
   const out: LoadedDesignDoc[] = [];
   for (const [id] of ctx.storage.range(SPACE.docs, { gte: DESIGN_PREFIX, lt: '_design0' })) {
     const found = findDesignDoc(ctx, id);
     if (found) out.push(found);
   }
+  const byId = cache.get(ctx);
+  if (byId !== undefined && byId.size > out.length) {
+    const live = new Set(out.map((ddoc) => ddoc.id));
+    for (const id of byId.keys()) if (!live.has(id)) byId.delete(id);
+  }
   return out;
+}
+
+/** How many compiled design documents a database holds in memory (for tests). */
+export function loadedDesignDocCount(ctx: DbContext): number {
+  return cache.get(ctx)?.size ?? 0;
 }
 
 function makeLoaded(id: string, rev: string, doc: JsonObject): LoadedDesignDoc {

@@ -1,15 +1,26 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '@settee/core';
 import { parseField } from '../mango/parse-field.js';
 
+/**
+ * Parsed field names, shared by every database. The names come from clients' index definitions and outlive them,
+ * so the cache starts over past a bound rather than growing with every field ever indexed.
+ */
 const paths = new Map<string, string[]>();
+const MAX_PATHS = 1024;
 
 function pathOf(field: string): string[] {
   let path = paths.get(field);
   if (path === undefined) {
     path = parseField(field);
+    if (paths.size >= MAX_PATHS) paths.clear();
     paths.set(field, path);
   }
   return path;
+}
+
+/** How many parsed field names are cached (for tests). */
+export function cachedFieldPathCount(): number {
+  return paths.size;
 }
 
 /**

@@ -101,9 +101,14 @@ export async function checkPassword(
   return verified(state, name, password, address, await storedCredentials(state, name));
 }
 
-/** The stored user when `password` is theirs, else undefined; either way the lockout counts the attempt. */
+/**
+ * The stored user when `password` is theirs, else undefined. The lockout counts wrong passwords of existing users
+ * only, as CouchDB's (couch_httpd_auth: an unknown name is a 401 before any lockout): names that are no user would
+ * otherwise fill its table with whatever clients send.
+ */
 async function verified(state: ServerState, name: string, password: string, address: string, stored: StoredCredentials | undefined): Promise<UserCtx | undefined> {
-  const user = stored !== undefined && (await verifyPassword(password, stored.hash)) ? stored.user : undefined;
+  if (stored === undefined) return undefined;
+  const user = (await verifyPassword(password, stored.hash)) ? stored.user : undefined;
   if (user === undefined) state.lockout.fail(name, address);
   else state.lockout.succeed(name, address);
   return user;

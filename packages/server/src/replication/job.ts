@@ -27,6 +27,12 @@ export interface JobOrigin {
 
 let pids = 100;
 
+/**
+ * Events kept per job (CouchDB's `[replicator] max_history`, 20): a continuous job that keeps crashing for days
+ * would otherwise grow its history without end. The oldest go first.
+ */
+export const MAX_HISTORY = 20;
+
 /** CouchDB's scheduler timestamps: ISO 8601 to the second. */
 export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -76,7 +82,12 @@ export class ReplicationJob {
     });
     // A caller that only looks at the states must not see an unhandled rejection.
     this.done.catch(() => undefined);
-    this.#history.push({ timestamp: this.startedOn, type: 'added' });
+    this.#record({ timestamp: this.startedOn, type: 'added' });
+  }
+
+  #record(entry: { timestamp: number; type: string; reason?: string }): void {
+    this.#history.push(entry);
+    if (this.#history.length > MAX_HISTORY) this.#history.splice(0, this.#history.length - MAX_HISTORY);
   }
 
   #withExtensions(baseId: string): string {
@@ -117,7 +128,7 @@ export class ReplicationJob {
       return;
     }
     if (this.#stopped) return;
-    this.#history.push({ timestamp: Date.now(), type: 'started' });
+    this.#record({ timestamp: Date.now(), type: 'started' });
     this.#subscription = replicate(this.source.db, this.target.db, { ...this.spec.options, continuous: this.spec.continuous }).subscribe({
       next: (event) => this.#onEvent(event),
       error: (error: unknown) => this.#fail(error),
@@ -147,7 +158,7 @@ export class ReplicationJob {
           this.state = 'crashing';
           this.errorCount += 1;
           this.error = this.#reasonOf(event.error);
-          this.#history.push({ timestamp: Date.now(), type: 'crashed', reason: this.error });
+          this.#record({ timestamp: Date.now(), type: 'crashed', reason: this.error });
         }
         break;
       case 'complete':
@@ -156,7 +167,7 @@ export class ReplicationJob {
         this.state = 'completed';
         this.changesPending = null;
         this.checkpointedSeq = event.result.source_last_seq;
-        this.#history.push({ timestamp: Date.now(), type: 'stopped' });
+        this.#record({ timestamp: Date.now(), type: 'stopped' });
         this.#settle?.resolve(event.result);
         void this.#release();
         break;
@@ -194,7 +205,7 @@ export class ReplicationJob {
     this.errorCount += 1;
     this.error = this.#reasonOf(error);
     this.lastUpdated = Date.now();
-    this.#history.push({ timestamp: this.lastUpdated, type: 'crashed', reason: this.error });
+    this.#record({ timestamp: this.lastUpdated, type: 'crashed', reason: this.error });
     this.#settle?.reject(this.errorOf(error));
     void this.#release();
     this.onChange(this);

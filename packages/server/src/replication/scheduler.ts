@@ -82,7 +82,8 @@ export class ReplicationScheduler {
     const spec = parseReplicationRequest(body);
     requireAllowed(user, spec.source, spec.target);
     const [source, target] = this.#endpoints(spec.source, spec.target);
-    const job = new ReplicationJob(spec, source, target, { database: null, docId: null, user: user.name });
+    // A job that ends on its own (completed, or failed for good) leaves the table: nothing shows or cancels it then.
+    const job = new ReplicationJob(spec, source, target, { database: null, docId: null, user: user.name }, (changed) => this.#forgetEnded(changed));
     await this.#resolveIdOrStop(job);
     const running = this.#running(job.id) ?? this.#docs.jobs().find((other) => other.id === job.id);
     if (spec.continuous && running !== undefined) {
@@ -101,6 +102,15 @@ export class ReplicationScheduler {
     } finally {
       if (this.#requests.get(job.id) === job) this.#requests.delete(job.id);
     }
+  }
+
+  #forgetEnded(job: ReplicationJob): void {
+    if (!job.active && this.#requests.get(job.id) === job) this.#requests.delete(job.id);
+  }
+
+  /** How many `_replicate` jobs the scheduler holds (for tests: ended ones must not pile up). */
+  get requestJobCount(): number {
+    return this.#requests.size;
   }
 
   /** The job's full id (a filter's code is part of it); on failure the job's endpoints are released. */
