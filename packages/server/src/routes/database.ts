@@ -53,6 +53,8 @@ async function databaseItself(ctx: RequestContext, name: string, engineName: str
     // Only `true` and `false` are accepted; anything else is CouchDB's 400 (the engine says which).
     if (query['partitioned'] !== undefined) options.partitioned = query['partitioned'] as boolean;
     await createAdminOnlyDb(ctx.engine, engineName, options);
+    // A request that read the deleted database's `_security` while it went may have cached it again.
+    ctx.state.security.delete(engineName);
     sendJson(ctx, 201, { ok: true }, { Location: locationOf(ctx, name) });
     return;
   }
@@ -66,6 +68,7 @@ async function databaseItself(ctx: RequestContext, name: string, engineName: str
     if (PERMANENT_SYSTEM_DBS.has(name)) throw new BadRequestError('System databases cannot be deleted here.');
     ctx.state.security.delete(engineName);
     await ctx.engine.deleteDb(engineName);
+    ctx.state.security.delete(engineName);
     sendJson(ctx, 200, { ok: true });
     return;
   }
