@@ -515,6 +515,10 @@ const POUCHDB_SERVER = {
     differs: 'a view query with `key` matches that key only, whatever `startkey`/`endkey` come with it and in whatever order (CouchDB applies the parameters in order)',
     tests: ['view-options: applies key, startkey and endkey in the order given: a later one overrides what an earlier one set'],
   },
+  'vdu-new-doc-revisions-path': {
+    differs: "validate_doc_update's newDoc._revisions for a PUT is the whole path of the given `_rev` (CouchDB gives the `_rev` alone)",
+    tests: ['vdu-old-doc: is the given _rev alone for a PUT, and its whole path for an attachment write (which opens the revision first)'],
+  },
   'vdu-old-doc-is-winner': {
     differs:
       "validate_doc_update's oldDoc is always the winning revision, whatever revision the write is made on (a losing or deleted leaf, a replicated revision's parent); a replicated revision it already has is validated again; and once a validator exists, replicated revisions of an existing document are answered [] without being stored",

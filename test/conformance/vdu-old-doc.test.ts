@@ -189,4 +189,28 @@ describe.each(backends)('validate_doc_update oldDoc [$name]', (backend) => {
       expect(await db.get('cf', { rev: `2-${B}` })).toEqual({ _id: 'cf', _rev: `2-${B}`, v: 'losing' });
     });
   });
+
+  describe('newDoc._revisions', () => {
+    /** Refuses a document marked `echoNew`, with its newDoc._revisions (JSON) as the reason. */
+    const ECHO_NEW_REVISIONS = 'function (newDoc) { if (newDoc.echoNew) throw({ forbidden: JSON.stringify(newDoc._revisions) }); }';
+
+    it('is the given _rev alone for a PUT, and its whole path for an attachment write (which opens the revision first)', async () => {
+      const db = await h.createDb('vdu-new-revisions');
+      const first = await db.put({ _id: 'n', echoNew: true, step: 1 });
+      const second = await db.put({ _id: 'n', _rev: first.rev, echoNew: true, step: 2 });
+      await db.put({ _id: '_design/echo', validate_doc_update: ECHO_NEW_REVISIONS }, ADMIN);
+      const [pos2, hash2] = second.rev.split('-') as [string, string];
+      const [, hash1] = first.rev.split('-') as [string, string];
+      const put = await expectCouchError(db.put({ _id: 'n', _rev: second.rev, echoNew: true, step: 3 }, ADMIN), ForbiddenError, 403, 'forbidden');
+      const putIds = hasQuirk(backend, 'vdu-new-doc-revisions-path') ? [hash2, hash1] : [hash2];
+      expect(JSON.parse(put.reason)).toEqual({ start: Number(pos2), ids: putIds });
+      const attachment = await expectCouchError(
+        db.putAttachment('n', 'a.txt', new TextEncoder().encode('hi'), 'text/plain', second.rev, ADMIN),
+        ForbiddenError,
+        403,
+        'forbidden',
+      );
+      expect(JSON.parse(attachment.reason)).toEqual({ start: Number(pos2), ids: [hash2, hash1] });
+    });
+  });
 });

@@ -9,7 +9,7 @@ import {
   type UserContext,
   type WriteResult,
 } from '@settee/core';
-import { findRevision, parseRev } from '../revs/rev-tree.js';
+import { findRevision, historyOf, parseRev } from '../revs/rev-tree.js';
 import type { DbContext } from './db-context.js';
 import { isLocalId } from './doc-ids.js';
 import { loadRecord, loadRevBody } from './load-record.js';
@@ -92,7 +92,8 @@ function rewrite(
   const doc: PreparedDoc = {
     id: docId,
     rev: parsed,
-    revisions: undefined,
+    // chttpd_db opens the revision before editing its attachments: validators see its whole path.
+    revisions: record && rev !== undefined ? historyOf(record.tree, rev) : undefined,
     deleted: false,
     body: base ? (JSON.parse(base.body) as JsonObject) : {},
     attachments: edit(existing),

@@ -13,7 +13,7 @@ import { DESIGN_PREFIX } from '../database/doc-ids.js';
 import { loadRecord } from '../database/load-record.js';
 import type { PreparedDoc } from '../database/prepare-doc.js';
 import type { DocRecord } from '../database/records.js';
-import { findRevision, historyOf } from '../revs/rev-tree.js';
+import { findRevision } from '../revs/rev-tree.js';
 import { allDesignDocs, type LoadedDesignDoc } from './design-docs.js';
 import { defaultUserCtx, securityObject } from './design-request.js';
 import { describeThrown, SandboxTimeoutError } from './sandbox.js';
@@ -86,7 +86,7 @@ export function validateWrite(ctx: DbContext, id: string, doc: PreparedDoc, curr
   }
   const user = { ...(userCtx ?? defaultUserCtx(ctx.name)), db: ctx.name };
   const oldDoc = oldDocOf(ctx, doc, stored, newEdits);
-  const args: JsonValue[] = [newDocOf(id, doc, current), oldDoc, user as unknown as JsonValue, securityObject(ctx) as JsonValue];
+  const args: JsonValue[] = [newDocOf(id, doc), oldDoc, user as unknown as JsonValue, securityObject(ctx) as JsonValue];
   for (const ddoc of ddocs) runValidator(ddoc, args);
 }
 
@@ -106,7 +106,7 @@ function willConflict(doc: PreparedDoc, current: DocRecord | undefined): boolean
 }
 
 /** The new revision as CouchDB shows it to the validator: `_id`, the given `_rev`, the body, then the specials. */
-function newDocOf(id: string, doc: PreparedDoc, current: DocRecord | undefined): JsonObject {
+function newDocOf(id: string, doc: PreparedDoc): JsonObject {
   const out: JsonObject = { _id: id };
   const rev = doc.rev ? `${doc.rev.pos}-${doc.rev.hash}` : undefined;
   if (rev) out['_rev'] = rev;
@@ -119,8 +119,9 @@ function newDocOf(id: string, doc: PreparedDoc, current: DocRecord | undefined):
     }
     out['_attachments'] = atts;
   }
+  // The revisions the request gave: `_revisions`, or `_rev` alone (couch_doc:from_json_obj, before a new id is added).
   if (doc.revisions) out['_revisions'] = { start: doc.revisions.start, ids: [...doc.revisions.ids] };
-  else if (rev && current && findRevision(current.tree, rev)) out['_revisions'] = historyOf(current.tree, rev) as unknown as JsonValue;
+  else if (doc.rev) out['_revisions'] = { start: doc.rev.pos, ids: [doc.rev.hash] };
   return out;
 }
 
