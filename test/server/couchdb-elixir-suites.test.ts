@@ -1,5 +1,6 @@
-// HTTP behaviour checked against CouchDB 3.4's own Elixir suites (test/elixir/test/*.exs in apache/couchdb) where
-// settee-server answered differently: each test names the suite and the CouchDB source that sets the rule.
+// HTTP behaviour checked against CouchDB 3.4's own Elixir suites (test/elixir/test/*.exs in apache/couchdb): cases
+// where settee-server answered differently, and cases no other settee test covered. Each test names the suite and,
+// where it matters, the CouchDB source that sets the rule.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, startServer } from './start.js';
 
@@ -88,5 +89,124 @@ describe('document ids in the path (chttpd_db db_req; invalid_docids_test.exs)',
         expect(((await res.json()) as { error: string }).error, `${method} ${path}`).toBe('bad_request');
       }
     }
+  });
+});
+
+describe('view_errors_test.exs: temporary views (chttpd_httpd_handlers db_handler; chttpd_view handle_temp_view_req)', () => {
+  it('answers 410 gone to /db/_temp_view whatever the method, once the database exists', async () => {
+    const post = await request(server, '/db/_temp_view', { method: 'POST', json: { language: 'javascript', map: 'function(doc){emit(doc.integer)}' } });
+    expect(post.status).toBe(410);
+    expect(await post.json()).toStrictEqual({ error: 'gone', reason: 'Temporary views are not supported in CouchDB' });
+    // Not a document read or a form upload: the endpoint itself is gone.
+    const get = await request(server, '/db/_temp_view');
+    expect(get.status).toBe(410);
+    await get.arrayBuffer();
+    const missingDb = await request(server, '/no-such-db/_temp_view', { method: 'POST', json: {} });
+    expect(missingDb.status).toBe(404);
+    expect(((await missingDb.json()) as { reason: string }).reason).toBe('Database does not exist.');
+  });
+
+  it('refuses a POST _all_docs whose query is not JSON, and a body that is not JSON at all', async () => {
+    const badKey = await request(server, '/db/_all_docs?startkey=foo', { method: 'POST', json: { keys: [] } });
+    expect(badKey.status).toBe(400);
+    expect(((await badKey.json()) as { error: string }).error).toBe('bad_request');
+    const form = await request(server, '/db/_all_docs', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '{}' });
+    expect(form.status).toBe(415);
+    await form.arrayBuffer();
+  });
+});
+
+describe('http_test.exs: Location of a document whose id holds a newline (COUCHDB-708)', () => {
+  it('percent-encodes the id as it was sent, and once more when the id came in a POST body', async () => {
+    const put = await request(server, '/db/docidtest%0A', { method: 'PUT', json: {} });
+    expect(put.status).toBe(201);
+    expect(put.headers.get('location')).toBe(`${server.url}/db/docidtest%0A`);
+    expect(((await put.json()) as { id: string }).id).toBe('docidtest\n');
+    const att = await request(server, '/db/docid%0A/attachment.txt', { method: 'PUT', headers: { 'content-type': 'text/plain;charset=utf-8' }, body: '{}' });
+    expect(att.headers.get('location')).toBe(`${server.url}/db/docid%0A/attachment.txt`);
+    await att.arrayBuffer();
+    // Here the id is the literal text `docidtestpost%0A`, so its `%` is encoded.
+    const post = await request(server, '/db', { method: 'POST', json: { _id: 'docidtestpost%0A' } });
+    expect(post.headers.get('location')).toBe(`${server.url}/db/docidtestpost%250A`);
+    await post.arrayBuffer();
+  });
+});
+
+describe('attachment_ranges_test.exs: Range requests (couch_httpd_db / chttpd_db send ranges)', () => {
+  it('a range that covers the whole body is still 206; open-ended, repeated, malformed or too many ranges are 200', async () => {
+    const created = await request(server, '/db/ranged', {
+      method: 'PUT',
+      json: { _attachments: { 'foo.txt': { content_type: 'application/octet-stream', data: 'VGhpcyBpcyBhIGJhc2U2NCBlbmNvZGVkIHRleHQ=' } } },
+    });
+    expect(created.status).toBe(201);
+    await created.arrayBuffer();
+    const whole = await request(server, '/db/ranged/foo.txt', { headers: { range: 'bytes=0-28' } });
+    expect(whole.status).toBe(206);
+    expect(whole.headers.get('content-range')).toBe('bytes 0-28/29');
+    expect(await whole.text()).toBe('This is a base64 encoded text');
+    for (const range of ['bytes=0-', 'bytes=0-,0-,0-', 'bytes:0-', `bytes=${Array(10).fill('0-1').join(',')}`]) {
+      const res = await request(server, '/db/ranged/foo.txt', { headers: { range } });
+      expect(res.status, range).toBe(200);
+      expect(res.headers.get('content-range'), range).toBeNull();
+      expect(await res.text(), range).toBe('This is a base64 encoded text');
+    }
+  });
+});
+
+describe('uuids_test.exs: cache busting on /_uuids (chttpd_misc handle_uuids_req)', () => {
+  it('sends no-cache, Pragma and an ETag; 1001 uuids is too many', async () => {
+    const res = await request(server, '/_uuids');
+    expect(res.headers.get('cache-control')).toMatch(/no-cache/);
+    expect(res.headers.get('pragma')).toBe('no-cache');
+    expect(res.headers.get('etag')?.length).toBeGreaterThan(0);
+    await res.arrayBuffer();
+    const tooMany = await request(server, '/_uuids?count=1001');
+    expect(tooMany.status).toBe(400);
+    await tooMany.arrayBuffer();
+  });
+});
+
+describe('conflicts_test.exs: new_edits=false over revisions already stored (COUCHDB-1178)', () => {
+  it("computes CouchDB's own revision ids, so replaying them with new_edits=false changes nothing", async () => {
+    await (await request(server, '/db/_design/couchdb-1178', { method: 'PUT', json: { validate_doc_update: 'function(){}' } })).arrayBuffer();
+    // The ids CouchDB 3 gives these bodies, one edit after the other.
+    const r1 = { _id: 'doc1178', val: 'r1', _rev: '1-47f3268e7546965196b57572099f4372' };
+    const r2 = { _id: 'doc1178', val: 'r2', _rev: '2-1d8171ab3a91475cfece749291e6f897' };
+    const r3 = { _id: 'doc1178', val: 'r3', _rev: '3-3fb0a342d2ce092fdcc77856dbe8a2ef' };
+    for (const body of [{ _id: 'doc1178', val: 'r0' }, r1, r2]) {
+      const res = await request(server, '/db/doc1178', { method: 'PUT', json: body });
+      expect(res.status).toBe(201);
+      await res.arrayBuffer();
+    }
+    const doc = await (await request(server, '/db/doc1178?revs=true')).json();
+    expect(doc).toStrictEqual({
+      _id: 'doc1178',
+      _rev: r3._rev,
+      _revisions: { start: 3, ids: [r3, r2, r1].map((r) => r._rev.slice(2)) },
+      val: 'r2',
+    });
+    const replay = await request(server, '/db/_bulk_docs', { method: 'POST', json: { docs: [r3, r2, r1], new_edits: false } });
+    expect(await replay.json()).toStrictEqual([]);
+  });
+});
+
+describe('recreate_doc_test.exs: reinserting an old revision (COUCHDB-1265)', () => {
+  it('keeps one change per document after an old revision is put back with new_edits=false', async () => {
+    await (await request(server, '/recreate', { method: 'PUT' })).arrayBuffer();
+    const revs: string[] = [];
+    let body: Record<string, unknown> = { count: 0 };
+    for (let count = 0; count < 3; count += 1) {
+      const res = (await (await request(server, '/recreate/a', { method: 'PUT', json: body })).json()) as { rev: string };
+      revs.push(res.rev);
+      body = { _rev: res.rev, count: count + 1 };
+    }
+    const old = await request(server, '/recreate/a?new_edits=false', { method: 'PUT', json: { _rev: revs[0], count: 0 } });
+    expect(old.status).toBe(201);
+    await old.arrayBuffer();
+    const next = await request(server, '/recreate/a', { method: 'PUT', json: { _rev: revs[2], count: 3 } });
+    expect(next.status).toBe(201);
+    await next.arrayBuffer();
+    const changes = (await (await request(server, '/recreate/_changes')).json()) as { results: unknown[] };
+    expect(changes.results).toHaveLength(1);
   });
 });

@@ -33,6 +33,7 @@ import { documentRoute, postDoc } from './documents.js';
 import { explainRoute, findRoute, indexRoute } from './find.js';
 import { partitionRoute } from './partition.js';
 import { seenInUsersDb, usersBulkDocs, usersDbRoute } from './users-db.js';
+import { tempViewRoute } from './temp-view.js';
 import { systemDbListingPreflight } from '../auth/users-access.js';
 
 const DB_MISSING = 'Database does not exist.';
@@ -139,6 +140,8 @@ export async function databaseRoute(ctx: RequestContext): Promise<void> {
       return purge(ctx, target);
     case '_partition':
       return partitionRoute(ctx, target, rest);
+    case '_temp_view':
+      return tempViewRoute(target);
     case '_local': {
       const [localId, ...attachment] = rest;
       // CouchDB's answers (chttpd_db:db_req), whatever the method.
