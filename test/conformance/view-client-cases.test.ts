@@ -80,6 +80,18 @@ describe.each(backends)('view client cases [$name]', (backend) => {
     expect(row).not.toHaveProperty('value');
   });
 
+  it('orders the rows of one key emitted several times by one doc by value, in Erlang term order', async () => {
+    // couch_mrview_updater:insert_results sorts a doc's emits and folds equal keys into one {dups, Values} entry,
+    // which couch_mrview_util:expand_dups reads back in that sorted order, whatever the emit order was.
+    const db = await h.createDb('vcase');
+    await db.put({ _id: 'one' });
+    const map = "function (doc) { emit('k', 'b'); emit('k'); emit('k', 'a'); emit('k', 2); emit('k', [1]); emit('k', { z: 1 }); emit('k', true); }";
+    await db.put({ _id: '_design/dups', views: { dups: { map } } });
+    const expected = [2, null, true, { z: 1 }, [1], 'a', 'b'];
+    expect((await db.query('dups', 'dups')).rows.map((row) => row.value)).toStrictEqual(expected);
+    expect((await db.query('dups', 'dups', { descending: true })).rows.map((row) => row.value)).toStrictEqual([...expected].reverse());
+  });
+
   it.each([
     ['a view that is not an object', { views: { v: 1 } }, '`views.v` field must have object type'],
     ['views.lib that is not an object', { views: { lib: 'x' } }, '`views.lib` field must have object type'],

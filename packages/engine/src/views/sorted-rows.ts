@@ -20,17 +20,23 @@ export function keyOrder(collation: 'icu' | 'raw'): KeyOrder {
   return collation === 'raw' ? compareRaw : collate;
 }
 
-/** Row order of a view: key by collation, then document id (CouchDB's tie-break). */
+/**
+ * Row order of a view: key by collation, then document id (CouchDB's tie-break), then value. The last step only
+ * matters when one document emits one key several times: CouchDB stores those values as one entry sorted in Erlang
+ * term order (couch_mrview_updater sorts the doc's emits before combining duplicates), so they read back that way.
+ */
 export function compareRows(a: MapRow, b: MapRow): number {
-  return collateKeyAndId(a.key, a.id, b.key, b.id);
+  const order = collateKeyAndId(a.key, a.id, b.key, b.id);
+  return order !== 0 ? order : compareRaw(a.value, b.value);
 }
 
-/** Row order with raw keys, then document id. */
+/** Row order with raw keys, then document id, then value (as above). */
 function compareRowsRaw(a: MapRow, b: MapRow): number {
   const order = compareRaw(a.key, b.key);
   if (order !== 0) return order;
   const idOrder = compareUtf8(a.id, b.id);
-  return idOrder < 0 ? -1 : idOrder > 0 ? 1 : 0;
+  if (idOrder !== 0) return idOrder < 0 ? -1 : 1;
+  return compareRaw(a.value, b.value);
 }
 
 /**
