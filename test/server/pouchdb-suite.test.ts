@@ -3,51 +3,16 @@
 // PouchDB 9's http adapter against settee-server. Where PouchDB expects what only its own server (or an old CouchDB)
 // does, the case asserts CouchDB 3.4's answer instead and says so.
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, request, startServer } from './start.js';
-
-// PouchDB ships no types: its answers are read as loose JSON.
-type Loose = any;
+import { describe, expect, it } from 'vitest';
+import { failure, PouchDB, usePouchServer, type Loose } from './pouchdb-harness.js';
+import { request } from './start.js';
 
 const require = createRequire(import.meta.url);
-const PouchDB = require('pouchdb') as Loose;
 PouchDB.plugin(require('pouchdb-adapter-memory'));
 PouchDB.plugin(require('pouchdb-find'));
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let counter = 0;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await server.closeAll();
-});
-
-/** URL of database `name` with the admin's credentials, as PouchDB takes it. */
-function remoteUrl(name: string): string {
-  const url = new URL(server.url);
-  url.username = ADMIN.name;
-  url.password = ADMIN.password;
-  return `${url.toString()}${name}`;
-}
-
-/** A PouchDB http database on a name no other test uses (PouchDB creates it on first use). */
-function freshDb(prefix = 'suite'): Loose {
-  counter += 1;
-  return new PouchDB(remoteUrl(`${prefix}_${counter}`));
-}
-
-/** The rejection of `promise` (fails the test if it resolves). */
-async function failure(promise: Promise<unknown>): Promise<Loose> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
+const h = usePouchServer('suite');
+const { remoteUrl, freshDb } = h;
 
 describe('test.basics.js (http)', () => {
   it('creates databases whose names hold + and an encoded /', async () => {
@@ -317,8 +282,8 @@ describe('test.bulk_docs.js (http)', () => {
   // The _local half of PouchDB's case expects a conflict too; CouchDB overwrites _local docs written without a rev.
   it('two concurrent creations of one id: one wins, one conflicts', async () => {
     for (const id of ['fooId']) {
-      const name = `concurrent_${(counter += 1)}`;
-      await request(server, `/${name}`, { method: 'PUT' });
+      const name = `concurrent_${h.next()}`;
+      await request(h.server, `/${name}`, { method: 'PUT' });
       const [a, b] = await Promise.all([
         new PouchDB(remoteUrl(name)).bulkDocs({ docs: [{ _id: id }] }),
         new PouchDB(remoteUrl(name)).bulkDocs({ docs: [{ _id: id }] }),
@@ -1319,8 +1284,8 @@ describe('test.design_docs.js, test.bulk_get.js, test.http.js (http)', () => {
   });
 
   it('skip_setup reaches a missing database as 404; design ids with slashes; long keys lists', async () => {
-    counter += 1;
-    const missing = new PouchDB(remoteUrl(`never_${counter}`), { skip_setup: true });
+    const n = h.next();
+    const missing = new PouchDB(remoteUrl(`never_${n}`), { skip_setup: true });
     expect(await failure(missing.post({ test: 'abc' }))).toMatchObject({ status: 404, name: 'not_found' });
     const db = freshDb();
     await db.bulkDocs({ docs: [{ _id: '_design/foo/bar' }] });
@@ -1328,7 +1293,7 @@ describe('test.design_docs.js, test.bulk_get.js, test.http.js (http)', () => {
     const ids = Array.from({ length: 75 }, (_, i) => `fairly_long_doc_name_${i}`);
     await db.bulkDocs(ids.map((id) => ({ _id: id })));
     expect((await db.allDocs({ keys: ids })).rows).toHaveLength(75);
-    const custom = new PouchDB(remoteUrl(`custom_${counter}`), { fetch: (url: string, opts: Loose) => {
+    const custom = new PouchDB(remoteUrl(`custom_${n}`), { fetch: (url: string, opts: Loose) => {
       opts.headers.set('X-Custom', 'some-custom-header');
       return PouchDB.fetch(url, opts);
     } });
@@ -1420,7 +1385,7 @@ describe('test.issue*.js (http)', () => {
   });
 
   it('#2674 an attachment removed on one side and a body edited on the other sync to a third PouchDB', async () => {
-    const memory = (name: string): Loose => new PouchDB(`${name}_${Date.now()}_${(counter += 1)}`, { adapter: 'memory' });
+    const memory = (name: string): Loose => new PouchDB(`${name}_${Date.now()}_${h.next()}`, { adapter: 'memory' });
     const [dbA, dbB, dbC] = [memory('a'), memory('b'), memory('c')];
     const remote = freshDb();
     const img1 = 'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAMAAAAoLQ9TAAAAMFBMVEX+9+j+9OD+7tL95rr93qT80YD7x2L6vkn6syz5qRT4ogT4nwD4ngD4nQD4nQD4nQDT2nT/AAAAcElEQVQY002OUQLEQARDw1D14f7X3TCdbfPnhQTqI5UqvGOWIz8gAIXFH9zmC63XRyTsOsCWk2A9Ga7wCXlA9m2S6G4JlVwQkpw/YmxrUgNoMoyxBwSMH/WnAzy5cnfLFu+dK2l5gMvuPGLGJd1/9AOiBQiEgkzOpgAAAABJRU5ErkJggg==';
@@ -1552,7 +1517,7 @@ describe('tests/find (pouchdb-find over http)', () => {
 });
 
 describe('test.replication.js (PouchDB-driven, with settee-server on one or both ends)', () => {
-  const memory = (): Loose => new PouchDB(`repl_${Date.now()}_${(counter += 1)}`, { adapter: 'memory' });
+  const memory = (): Loose => new PouchDB(`repl_${Date.now()}_${h.next()}`, { adapter: 'memory' });
   const docs = [
     { _id: '0', integer: 0, string: '0' },
     { _id: '1', integer: 1, string: '1' },
@@ -1689,7 +1654,7 @@ describe('test.replication.js (PouchDB-driven, with settee-server on one or both
     await remote.put({ _id: 'fromServer' });
     await local.sync(remote);
     expect((await local.allDocs()).rows.map((r: Loose) => r.id)).toEqual(['fromServer', 'late']);
-    const checkpoints = await request(server, `/${remote.name.split('/').pop()}/_local_docs`);
+    const checkpoints = await request(h.server, `/${remote.name.split('/').pop()}/_local_docs`);
     const rows = ((await checkpoints.json()) as { rows: Array<{ id: string }> }).rows;
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((row) => row.id.startsWith('_local/'))).toBe(true);

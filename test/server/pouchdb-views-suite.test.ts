@@ -2,50 +2,12 @@
 // queries a CouchDB's views through its http adapter. These are the cases of that suite whose outcome depends on the
 // server's view API, rewritten small, run with PouchDB 9's http adapter against settee-server. Where PouchDB accepts
 // several answers (a 400 or a 500, say) the case asserts the one CouchDB 3.4 gives, and says so.
-import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, request, startServer } from './start.js';
+import { describe, expect, it } from 'vitest';
+import { failure, PouchDB, usePouchServer, type Loose } from './pouchdb-harness.js';
+import { request } from './start.js';
 
-// PouchDB ships no types: its answers are read as loose JSON.
-type Loose = any;
-
-const require = createRequire(import.meta.url);
-const PouchDB = require('pouchdb') as Loose;
-
-let server: Awaited<ReturnType<typeof startServer>>;
-let counter = 0;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await server.closeAll();
-});
-
-/** URL of database `name` with the admin's credentials, as PouchDB takes it. */
-function remoteUrl(name: string): string {
-  const url = new URL(server.url);
-  url.username = ADMIN.name;
-  url.password = ADMIN.password;
-  return `${url.toString()}${name}`;
-}
-
-/** A PouchDB http database on a name no other test uses (PouchDB creates it on first use). */
-function freshDb(prefix = 'views'): Loose {
-  counter += 1;
-  return new PouchDB(remoteUrl(`${prefix}_${counter}`));
-}
-
-/** The rejection of `promise` (fails the test if it resolves). */
-async function failure(promise: Promise<unknown>): Promise<Loose> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
+const h = usePouchServer('views');
+const { remoteUrl, freshDb } = h;
 
 /** Saves one view as `_design/theViewDoc` (PouchDB's `createView` for http) and returns its query name. */
 async function createView(db: Loose, map: string, reduce?: string): Promise<string> {
@@ -395,7 +357,7 @@ describe('test.mapreduce.js: reduce views (http)', () => {
       const view = await createView(db, map, reduce);
       await db.bulkDocs(vals.map((val) => ({ val })));
       await failure(db.query(view, { reduce: true, group: true }));
-      const raw = await request(server, `/${db.name.split('/').pop()}/_design/theViewDoc/_view/theView?group=true`);
+      const raw = await request(h.server, `/${db.name.split('/').pop()}/_design/theViewDoc/_view/theView?group=true`);
       expect(raw.status).toBe(200);
       const [row] = ((await raw.json()) as Loose).rows;
       expect(row.value).toMatchObject({ error: 'builtin_reduce_error', caused_by: causedBy });
@@ -603,11 +565,11 @@ describe('test.mapreduce.js: revisions, conflicts, update_seq, staleness (http)'
     // PouchDB's http adapter does not forward `update`: these go straight to the server.
     await db.post({ n: 4 });
     const path = `/${db.name.split('/').pop()}/_design/theViewDoc/_view/theView`;
-    const rowsOf = async (query: string) => ((await (await request(server, `${path}?${query}`)).json()) as Loose).rows.length;
+    const rowsOf = async (query: string) => ((await (await request(h.server, `${path}?${query}`)).json()) as Loose).rows.length;
     expect(await rowsOf('update=false')).toBe(3);
     expect(await rowsOf('update=lazy')).toBe(3);
     await expect.poll(() => rowsOf('update=false')).toBe(4);
-    const bad = await request(server, `${path}?update=sometimes`);
+    const bad = await request(h.server, `${path}?update=sometimes`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ error: 'query_parse_error', reason: 'Invalid value for `update`.' });
   });
