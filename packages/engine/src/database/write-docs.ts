@@ -61,7 +61,7 @@ export function writeDocs(ctx: DbContext, docs: readonly PreparedDoc[], newEdits
         return;
       }
       const entry = working.get(id) ?? startWorking(stored.get(id));
-      validateWrite(ctx, id, doc, entry.current as DocRecord | undefined, newEdits, userCtx);
+      validateWrite(ctx, id, doc, entry.current as DocRecord | undefined, entry.base, newEdits, userCtx);
       const applied = newEdits ? applyEdit(ctx, meta, entry, id, doc, attData) : applyReplicated(ctx, meta, entry, id, doc, attData);
       working.set(id, entry);
       if (newEdits && 'rev' in applied) results.push({ ok: true, id, rev: applied.rev });

@@ -10,7 +10,6 @@ import {
 } from '@settee/core';
 import type { DbContext, DbMeta } from '../database/db-context.js';
 import { DESIGN_PREFIX } from '../database/doc-ids.js';
-import { loadRecord } from '../database/load-record.js';
 import type { PreparedDoc } from '../database/prepare-doc.js';
 import type { DocRecord } from '../database/records.js';
 import { findRevision } from '../revs/rev-tree.js';
@@ -56,8 +55,18 @@ function isAdmin(ctx: DbContext, userCtx: UserContext): boolean {
  * - other documents: every design document's `validate_doc_update(newDoc, oldDoc, userCtx, secObj)` runs, in id
  *   order, with `oldDoc` the revision the write is made on (see oldDocOf); `{forbidden}` rejects with 403,
  *   `{unauthorized}` with 401, anything else thrown with a 500.
+ * `current` is the document as the batch has it so far (its revision check sees earlier writes of the batch);
+ * `stored` is the record as stored before the batch, which CouchDB validates against.
  */
-export function validateWrite(ctx: DbContext, id: string, doc: PreparedDoc, current: DocRecord | undefined, newEdits: boolean, userCtx: UserContext | undefined): void {
+export function validateWrite(
+  ctx: DbContext,
+  id: string,
+  doc: PreparedDoc,
+  current: DocRecord | undefined,
+  stored: DocRecord | undefined,
+  newEdits: boolean,
+  userCtx: UserContext | undefined,
+): void {
   const isDesign = id.startsWith(DESIGN_PREFIX);
   if (isDesign) {
     // Load the validators as of before this batch, then mark them to reload once the batch is committed.
@@ -72,8 +81,6 @@ export function validateWrite(ctx: DbContext, id: string, doc: PreparedDoc, curr
     if (willConflict(doc, current)) return;
   }
   if (!isDesign && ddocs.length === 0) return;
-  // `current` may already hold this batch's earlier writes; CouchDB validates against the tree as stored.
-  const stored = current ? loadRecord(ctx.storage, id) : undefined;
   if (!newEdits && stored && hasReplicatedRevision(doc, stored)) return;
   if (isDesign) {
     if (userCtx && !isAdmin(ctx, userCtx)) {
