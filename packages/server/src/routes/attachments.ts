@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { BadRequestError, ConflictError, NotFoundError, RangeNotSatisfiableError } from '@settee/core';
 import { isCompressible, storedAttachmentBytes } from '@settee/engine';
-import { requireDbAdmin } from '../auth/security.js';
 import { readBody } from '../http/body.js';
 import { acceptsEncoding } from '../http/accept-encoding.js';
 import { etagMatches, requestRev } from '../http/conditional.js';
@@ -10,6 +9,7 @@ import { isRead, methodNotAllowed } from '../http/method.js';
 import { parseQuery } from '../http/query.js';
 import { sendBytes, sendJson, sendNotModified } from '../http/respond.js';
 import { locationOf, type DbTarget } from './db-target.js';
+import { guardDesignWrite } from './design-write-guard.js';
 import { userContextOf } from './design-user-ctx.js';
 
 /** The most ranges one request gets as a multipart answer; more are answered with the whole entity (as CouchDB). */
@@ -109,7 +109,7 @@ async function deleteWithoutRev(target: DbTarget, docId: string, name: string): 
 /** `/db/{doc}/{attachment}`: GET/HEAD the bytes, PUT new bytes (raw body), DELETE. */
 export async function attachmentRoute(ctx: RequestContext, target: DbTarget, docId: string, name: string): Promise<void> {
   if (isRead(ctx)) return getAttachment(ctx, target, docId, name);
-  if (docId.startsWith('_design/')) requireDbAdmin(target.role, ctx.user);
+  guardDesignWrite(ctx, target, docId);
   if (ctx.method === 'PUT') {
     const bytes = await readBody(ctx);
     checkContentMd5(ctx.req.headers['content-md5'], bytes);

@@ -8,9 +8,8 @@ import {
   type PutOptions,
   type WriteResult,
 } from '@settee/core';
-import { requireDbAdmin } from '../auth/security.js';
 import { prepareUserDoc } from '../auth/users.js';
-import { refuseUsersDesignWrite, usersDbWriter } from '../auth/users-access.js';
+import { usersDbWriter } from '../auth/users-access.js';
 import { isObject, mediaType, readBody, readJson, readJsonTyped } from '../http/body.js';
 import { docEtag, etagMatches, requestRev } from '../http/conditional.js';
 import type { RequestContext } from '../http/context.js';
@@ -18,19 +17,12 @@ import { isRead, methodNotAllowed } from '../http/method.js';
 import { documentFromMultipart, documentToMultipart, newBoundary, openRevsMultipart } from '../http/multipart.js';
 import { parseQuery, type QueryOptions } from '../http/query.js';
 import { sendBytes, sendJson, sendNotModified } from '../http/respond.js';
+import { guardDesignWrite } from './design-write-guard.js';
 import { formUpload } from './form-upload.js';
 import { isUsersDb, locationOf, type DbTarget } from './db-target.js';
 import { userContextOf } from './design-user-ctx.js';
 
 const NOT_AN_OBJECT = 'Document must be a JSON object';
-
-/** Design documents may only be written by database admins. */
-function guardDesign(ctx: RequestContext, target: DbTarget, id: string): void {
-  if (!id.startsWith('_design/') || target.role === 'admin') return;
-  // In `_users` a signed-in non-admin names no user of theirs: CouchDB's before_doc_update answers 404 first.
-  if (isUsersDb(target)) refuseUsersDesignWrite(usersDbWriter(ctx.user, target.role));
-  requireDbAdmin(target.role, ctx.user);
-}
 
 /**
  * Applies the users database's rules (who may write, hashing passwords, validation against the revision `rev` or
@@ -106,7 +98,7 @@ async function readDocBody(ctx: RequestContext): Promise<unknown> {
 
 /** `PUT /db/doc`: create or update; 201 (200 for a tombstone), 202 with `batch=ok`. */
 async function putDoc(ctx: RequestContext, target: DbTarget, id: string): Promise<void> {
-  guardDesign(ctx, target, id);
+  guardDesignWrite(ctx, target, id);
   const query = parseQuery(ctx.rawQuery);
   const body = await readDocBody(ctx);
   if (!isObject(body)) throw new BadRequestError(NOT_AN_OBJECT);
@@ -144,7 +136,7 @@ function bodyAwareRev(ctx: RequestContext, query: QueryOptions, bodyRev: unknown
 export async function postDoc(ctx: RequestContext, target: DbTarget): Promise<void> {
   const body = await readJsonTyped(ctx);
   if (!isObject(body)) throw new BadRequestError(NOT_AN_OBJECT);
-  if (typeof body['_id'] === 'string') guardDesign(ctx, target, body['_id']);
+  if (typeof body['_id'] === 'string') guardDesignWrite(ctx, target, body['_id']);
   const doc = await prepareForWrite(ctx, target, body);
   const query = parseQuery(ctx.rawQuery);
   const write = target.db.post(doc as DocumentInput<JsonObject>, { userCtx: userContextOf(ctx, target) });
@@ -171,7 +163,7 @@ async function batchedId(write: Promise<WriteResult>, id: string | undefined): P
 
 /** `DELETE /db/doc?rev=`: a tombstone; without a rev, 404 for a missing document and 409 otherwise (as CouchDB). */
 async function deleteDoc(ctx: RequestContext, target: DbTarget, id: string): Promise<void> {
-  guardDesign(ctx, target, id);
+  guardDesignWrite(ctx, target, id);
   const rev = requestRev(ctx);
   if (rev === undefined) {
     if (id.startsWith('_local/')) {
@@ -202,7 +194,7 @@ function destinationOf(ctx: RequestContext): { id: string; rev: string | undefin
 /** `COPY /db/doc` with `Destination`: the source's body and attachments under another id. */
 async function copyDoc(ctx: RequestContext, target: DbTarget, id: string): Promise<void> {
   const destination = destinationOf(ctx);
-  guardDesign(ctx, target, destination.id);
+  guardDesignWrite(ctx, target, destination.id);
   const query = parseQuery(ctx.rawQuery);
   const source = (await target.db.get(id, {
     attachments: true,

@@ -14,7 +14,6 @@ import {
   assertMayReadUserDoc,
   mayReadUserDoc,
   ownUserDocId,
-  refuseUsersDesignWrite,
   USERS_DESIGN_FORBIDDEN,
   usersDbWriter,
 } from '../auth/users-access.js';
@@ -132,9 +131,8 @@ export async function usersDbRoute(ctx: RequestContext, target: DbTarget, second
     case '_design':
       if (rest.length === 1 || (rest.length > 1 && !(rest[1] ?? '').startsWith('_'))) {
         // The design document itself or one of its attachments.
-        const reader = usersDbWriter(ctx.user, target.role);
-        if (isRead(ctx) || ctx.method === 'COPY') await assertMayReadUserDoc(target.db, reader, `_design/${rest[0] ?? ''}`);
-        else if (ctx.method === 'PUT' || ctx.method === 'DELETE') refuseUsersDesignWrite(reader);
+        // Writes are judged where every database's design writes are (guardDesignWrite).
+        if (isRead(ctx) || ctx.method === 'COPY') await assertMayReadUserDoc(target.db, usersDbWriter(ctx.user, target.role), `_design/${rest[0] ?? ''}`);
         return false;
       }
       await guardDesign(ctx, target, rest);
